@@ -1,0 +1,57 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class HashingGateTest {
+
+    @Test
+    void runsAtMostTheLimitAtOnceAndTurnsAwayPastTheQueue() throws Exception {
+        var gate = new HashingGate(2, 3);
+        var release = new CountDownLatch(1);
+        var running = new AtomicInteger();
+        var maxRunning = new AtomicInteger();
+        var started = new CountDownLatch(2);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var results = new ArrayList<Future<Optional<String>>>();
+            for (int i = 0; i < 5; i++) {  // 2 run, 3 wait: the capacity exactly
+                results.add(pool.submit(() -> gate.run(() -> {
+                    maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    started.countDown();
+                    await(release);
+                    running.decrementAndGet();
+                    return "done";
+                })));
+            }
+            assertTrue(started.await(5, TimeUnit.SECONDS));
+            waitUntil(() -> gate.inUse() == 5);
+            assertEquals(Optional.empty(), gate.run(() -> "turned away"), "a sixth finds the queue full");
+            release.countDown();
+            for (var r : results) assertEquals(Optional.of("done"), r.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(2, maxRunning.get());
+        assertEquals(Optional.of("again"), gate.run(() -> "again"), "capacity comes back");
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("condition not reached in 5 s");
+            Thread.sleep(10);
+        }
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The decision behind GET /check, step by step in the order of SPEC section 3.
+ * It knows nothing of HTTP; it logs one line per decision, with no password,
+ * no header value, and only the first 8 characters of the machine ID.
+ */
+public final class CheckService {
+
+    private static final System.Logger LOG = System.getLogger("seek-auth.check");
+    /** A bind that loses a race re-reads the store; a handful of rounds settles any race. */
+    private static final int BIND_ROUNDS = 3;
+
+    private final Store store;
+    private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+    private final HashingGate gate;
+
+    public CheckService(Store store, PasswordHasher hasher, LoginThrottle throttle, HashingGate gate) {
+        this.store = store;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.gate = gate;
+    }
+
+    /**
+     * @param headerValues every SEEK_CUSTOM_AUTH value in the request (none, one, or too many)
+     * @param clientAddress the connecting address, for throttling and logs
+     */
+    public CheckResult check(List<String> headerValues, String clientAddress) {
+        if (headerValues.isEmpty()) {
+            return logged(new CheckResult.Refused(CheckResult.Refusal.MISSING_HEADER), null, clientAddress);
+        }
+        if (headerValues.size() > 1) {
+            return logged(malformed("more than one SEEK_CUSTOM_AUTH header"), null, clientAddress);
+        }
+        return switch (HeaderCodec.decode(headerValues.getFirst())) {
+            case HeaderCodec.Malformed m -> logged(malformed(m.detail()), null, clientAddress);
+            case HeaderCodec.Valid v -> logged(checkCredentials(v.credentials(), clientAddress), v.credentials(), clientAddress);
+        };
+    }
+
+    private CheckResult checkCredentials(Credentials credentials, String clientAddress) {
+        String username = credentials.username();
+        Optional<Duration> wait = throttle.retryAfter(username, clientAddress);
+        if (wait.isPresent()) {
+            long seconds = retryAfterSeconds(wait.get());
+            return new CheckResult.Refused(CheckResult.Refusal.TOO_MANY_ATTEMPTS,
+                    "Too many failed attempts; retry after " + seconds + " seconds.", Duration.ofSeconds(seconds));
+        }
+        try {
+            Optional<Store.User> user = store.findUser(username);
+            String storedHash = user.map(Store.User::passwordHash).orElse(null);
+            Optional<Boolean> verified = gate.run(() -> hasher.verify(credentials.password(), storedHash));
+            if (verified.isEmpty()) {
+                return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE,
+                        "The server is busy; retry shortly.", Duration.ofSeconds(1));
+            }
+            if (!verified.get()) {
+                throttle.recordFailure(username, clientAddress);
+                return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
+            }
+            throttle.recordSuccess(username);
+            CheckResult result = decideBinding(username, credentials.machineId());
+            if (result instanceof CheckResult.Ok && hasher.needsRehash(storedHash)) {
+                rehash(username, storedHash, credentials.password());
+            }
+            return result;
+        } catch (Store.StoreException e) {
+            LOG.log(Level.WARNING, "store failure: " + e.getMessage());
+            return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    /** Best effort: the login already succeeded, and the old hash still verifies next time. */
+    private void rehash(String username, String oldHash, String password) {
+        try {
+            gate.run(() -> store.replaceHash(username, oldHash, hasher.hash(password)));
+        } catch (Store.StoreException e) {
+            LOG.log(Level.WARNING, "could not store a stronger hash for " + username + ": " + e.getMessage());
+        }
+    }
+
+    /** Step 5, after the password verified. Each round reads, then writes conditionally. */
+    private CheckResult decideBinding(String username, String machineId) {
+        for (int round = 0; round < BIND_ROUNDS; round++) {
+            Optional<Store.User> user = store.findUser(username);
+            if (user.isEmpty()) {
+                return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);  // deleted meanwhile
+            }
+            String boundTo = user.get().machineId();
+            if (boundTo != null && !boundTo.equals(machineId)) {
+                return new CheckResult.Refused(CheckResult.Refusal.USER_BOUND_TO_OTHER_MACHINE);
+            }
+            if (boundTo != null) {
+                if (store.recordCheck(username, machineId)) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
+                continue;  // unbound by an admin meanwhile: look again
+            }
+            if (store.findMachineOwner(machineId).isPresent()) {
+                return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
+            }
+            if (store.bind(username, machineId)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
+            // Lost a race: another request bound this user or this machine first. Look again.
+        }
+        return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE, "The binding kept changing; retry.", Duration.ofSeconds(1));
+    }
+
+    private static CheckResult.Refused malformed(String detail) {
+        return new CheckResult.Refused(CheckResult.Refusal.MALFORMED_HEADER, detail, null);
+    }
+
+    private static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
+    }
+
+    private static CheckResult logged(CheckResult result, Credentials credentials, String clientAddress) {
+        String who = credentials == null ? "" : " user=" + credentials.username() + " machine=" + credentials.shortMachineId();
+        String what = switch (result) {
+            case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase();
+            case CheckResult.Refused r when r.reason() == CheckResult.Refusal.MALFORMED_HEADER -> r.reason() + " detail=\"" + r.detail() + "\"";
+            case CheckResult.Refused r -> r.reason().name();
+        };
+        LOG.log(Level.INFO, "decision=" + what + who + " addr=" + clientAddress);
+        return result;
+    }
+}

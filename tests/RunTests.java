@@ -6,6 +6,7 @@
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
 //SOURCES ../common/*.java
+//SOURCES support/*.java
 //SOURCES *Test.java
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
@@ -32,6 +33,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public class RunTests {
 
     public static void main(String[] args) throws Exception {
+        // Servers under test log every decision and expected failures; tests read those lines,
+        // and the console shows only what is severe.
+        Logging.configure(java.util.logging.Level.SEVERE);
         Path compiledTests = Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String[] patterns = args.length == 0
                 ? new String[] {".*Test"}

@@ -1,0 +1,90 @@
+//DEPS io.helidon:helidon-dependencies:4.1.7@pom
+//DEPS io.helidon.webserver:helidon-webserver
+
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+
+/** The HTTP face of seek-auth: GET /check and nothing else, on Helidon SE. */
+public final class AuthServer {
+
+    private static final System.Logger LOG = System.getLogger("seek-auth.http");
+    private static final HeaderName AUTH_HEADER = HeaderNames.create(HeaderCodec.HEADER_NAME);
+    private static final String WWW_AUTHENTICATE = HeaderCodec.HEADER_NAME + " realm=\"check\"";
+
+    private AuthServer() {}
+
+    /** Starts listening; port 0 picks a free port (see {@link WebServer#port()}). sslContext may be null. */
+    public static WebServer start(String host, int port, SSLContext sslContext, CheckService service) {
+        var builder = WebServer.builder()
+                .host(host)
+                .port(port)
+                .shutdownHook(false)
+                .routing(routing -> routes(routing, service));
+        if (sslContext != null) {
+            builder.tls(Tls.builder().sslContext(sslContext).build());
+        }
+        return builder.build().start();
+    }
+
+    static void routes(HttpRouting.Builder routing, CheckService service) {
+        routing.get("/check", (req, res) -> answer(res, service.check(authValues(req), clientAddress(req))))
+                .any("/check", (req, res) -> {
+                    res.header(HeaderNames.ALLOW, "GET");
+                    sendProblem(res, 405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "Only GET is allowed on /check.");
+                })
+                .any((req, res) -> sendProblem(res, 404, "Not Found", "NOT_FOUND",
+                        "There is nothing at this path; the only endpoint is GET /check."))
+                .error(Throwable.class, (req, res, error) -> {
+                    LOG.log(Level.ERROR, "unexpected " + error.getClass().getName() + " while answering " + req.prologue().method() + " " + req.path().path());
+                    sendProblem(res, 500, "Internal Server Error", "INTERNAL_ERROR", "The server failed; this is a bug.");
+                });
+    }
+
+    private static List<String> authValues(ServerRequest req) {
+        var headers = req.headers();
+        return headers.contains(AUTH_HEADER) ? headers.get(AUTH_HEADER).allValues() : List.of();
+    }
+
+    private static String clientAddress(ServerRequest req) {
+        return req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress()
+                : req.remotePeer().host();
+    }
+
+    private static void answer(ServerResponse res, CheckResult result) {
+        switch (result) {
+            case CheckResult.Ok ok -> send(res, 200, JsonBodies.JSON, JsonBodies.ok(ok));
+            case CheckResult.Refused refused -> {
+                if (refused.retryAfter() != null) {
+                    res.header(HeaderNames.RETRY_AFTER, Long.toString(refused.retryAfter().toSeconds()));
+                }
+                if (refused.reason().status == 401) {
+                    res.header(HeaderNames.WWW_AUTHENTICATE, WWW_AUTHENTICATE);
+                }
+                send(res, refused.reason().status, JsonBodies.PROBLEM_JSON, JsonBodies.problem(refused));
+            }
+        }
+    }
+
+    private static void sendProblem(ServerResponse res, int status, String title, String code, String detail) {
+        send(res, status, JsonBodies.PROBLEM_JSON, JsonBodies.problem(status, title, code, detail));
+    }
+
+    private static void send(ServerResponse res, int status, String contentType, String body) {
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(body.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,36 @@
+//DEPS info.picocli:picocli:4.7.7
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Runs a picocli command the way every seek-auth command behaves on bad input: one line, no stack trace. */
+public final class Cli {
+
+    /** Exit status for bad input or usage (SPEC section 6). */
+    public static final int USAGE = 2;
+    /** Exit status for a failure that is not the user's input. */
+    public static final int FAILURE = 1;
+
+    private Cli() {}
+
+    public static int execute(Object command, String[] args) {
+        return commandLine(command, new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    }
+
+    public static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
+        var cli = new CommandLine(command);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((error, args) -> {
+            var failed = error.getCommandLine();
+            failed.getErr().println(failed.getCommandName() + ": " + error.getMessage() + " (see --help)");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((error, failed, parseResult) -> {
+            failed.getErr().println(failed.getCommandName() + ": unexpected " + error.getClass().getSimpleName()
+                    + (error.getMessage() == null ? "" : ": " + error.getMessage()));
+            return FAILURE;
+        });
+        return cli;
+    }
+}

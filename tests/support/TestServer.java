@@ -1,0 +1,89 @@
+import io.helidon.webserver.WebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * A real seek-auth server for a test: a store on a temporary file, the real
+ * Helidon server on a free loopback port, and every log line it writes kept
+ * for inspection. Close it (try-with-resources or @AfterEach) to stop it.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final PasswordHasher HASHER = new PasswordHasher();
+
+    public final Store store;
+    public final WebServer web;
+    public final URI check;
+    private final List<String> logLines = Collections.synchronizedList(new ArrayList<>());
+    private final Handler logCapture = new Handler() {
+        @Override public void publish(LogRecord record) {
+            logLines.add(record.getLoggerName() + ": " + new Logging.OneLine().formatMessage(record)
+                    + (record.getThrown() == null ? "" : " " + record.getThrown()));
+        }
+        @Override public void flush() {}
+        @Override public void close() {}
+    };
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public TestServer(Path dbFile) {
+        this(dbFile.toString(), new LoginThrottle(), HashingGate.forThisMachine());
+    }
+
+    public TestServer(String dbSetting, LoginThrottle throttle, HashingGate gate) {
+        Logger.getLogger("").addHandler(logCapture);
+        this.store = Store.open(dbSetting);
+        this.web = AuthServer.start("127.0.0.1", 0, null, new CheckService(store, HASHER, throttle, gate));
+        this.check = URI.create("http://127.0.0.1:" + web.port() + "/check");
+    }
+
+    public void addUser(String username, String password) {
+        if (!store.addUser(username, HASHER.hash(Credentials.canonicalPassword(password)))) {
+            throw new IllegalStateException("user exists: " + username);
+        }
+    }
+
+    public HttpResponse<String> check(String username, String password, String machineId) {
+        return get(check, HeaderCodec.encode(username, password, machineId));
+    }
+
+    /** GET with one SEEK_CUSTOM_AUTH header per value given (none for no header). */
+    public HttpResponse<String> get(URI uri, String... headerValues) {
+        var request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+        for (String value : headerValues) request.header(HeaderCodec.HEADER_NAME, value);
+        return send(request.GET().build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException("request to the test server failed", e);
+        }
+    }
+
+    public List<String> logLines() {
+        synchronized (logLines) {
+            return List.copyOf(logLines);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            web.stop();
+            store.close();
+        } finally {
+            Logger.getLogger("").removeHandler(logCapture);
+        }
+    }
+}

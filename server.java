@@ -1,0 +1,82 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//SOURCES common/*.java
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "server", mixinStandardHelpOptions = true, version = "seek-auth 0.1.0", sortOptions = false,
+        description = "seek-auth backend: serves GET /check with device-bound login.")
+class server implements Callable<Integer> {
+
+    @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:SEEK_DB:-seek-auth.db}",
+            description = "SQLite file or JDBC URL (env SEEK_DB; default ${DEFAULT-VALUE})")
+    String db;
+
+    @Option(names = "--host", defaultValue = "${env:SEEK_HOST:-0.0.0.0}",
+            description = "listen address (env SEEK_HOST; default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:SEEK_PORT:-8080}",
+            description = "listen port, 0 for a free one (env SEEK_PORT; default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:SEEK_TLS_KEYSTORE}",
+            description = "PKCS#12 keystore for HTTPS; its password comes from env SEEK_TLS_KEYSTORE_PASSWORD (env SEEK_TLS_KEYSTORE)")
+    Path tlsKeystore;
+
+    public static void main(String[] args) {
+        System.exit(Cli.execute(new server(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure();
+        if (port < 0 || port > 65535) {
+            System.err.println("server: --port must be between 0 and 65535 (see --help)");
+            return Cli.USAGE;
+        }
+        javax.net.ssl.SSLContext tls = null;
+        if (tlsKeystore != null) {
+            String password = System.getenv("SEEK_TLS_KEYSTORE_PASSWORD");
+            if (password == null) return fail("--tls-keystore needs its password in SEEK_TLS_KEYSTORE_PASSWORD");
+            try {
+                tls = TlsContexts.server(tlsKeystore, password.toCharArray());
+            } catch (TlsContexts.TlsSetupException e) {
+                return fail(e.getMessage());
+            }
+        }
+        Store store;
+        try {
+            store = Store.open(db);
+        } catch (Store.StoreException e) {
+            return fail(e.getMessage());
+        }
+        var service = new CheckService(store, new PasswordHasher(), new LoginThrottle(), HashingGate.forThisMachine());
+        io.helidon.webserver.WebServer web;
+        try {
+            web = AuthServer.start(host, port, tls, service);
+        } catch (RuntimeException e) {
+            store.close();
+            return fail("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            web.stop();
+            store.close();
+            System.err.println("seek-auth stopped");
+            stopped.countDown();
+        }));
+        System.out.println("seek-auth listening on " + (tls == null ? "http" : "https") + "://" + host + ":" + web.port());
+        stopped.await();
+        return 0;
+    }
+
+    private static int fail(String message) {
+        System.err.println("seek-auth: " + message);
+        return Cli.FAILURE;
+    }
+}

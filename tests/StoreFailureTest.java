@@ -1,0 +1,55 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SPEC section 3, step 6: a failing store gives 503, writes nothing half-way, and the server recovers by itself. */
+class StoreFailureTest {
+
+    static final String M1 = "e5".repeat(32);
+    static final String PASSWORD = "store-fail-Pa55";
+
+    @TempDir Path dir;
+
+    @Test
+    void lockedStoreGives503ThenRecovers() throws Exception {
+        Path file = dir.resolve("locked.db");
+        // A short busy timeout, given the way an operator would: in the JDBC URL.
+        String url = "jdbc:sqlite:" + file + "?busy_timeout=200";
+        try (var server = new TestServer(url, new LoginThrottle(), HashingGate.forThisMachine())) {
+            server.addUser("alice", PASSWORD);
+
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                other.setAutoCommit(false);
+                other.createStatement().execute("UPDATE users SET created_at = created_at");  // holds the write lock
+
+                var response = server.check("alice", PASSWORD, M1);
+                assertEquals(503, response.statusCode(), response.body());
+                assertEquals("{\"type\": \"about:blank\", \"title\": \"Service Unavailable\", \"status\": 503, "
+                        + "\"code\": \"SERVICE_UNAVAILABLE\", \"detail\": \"The credential store is unavailable; retry later.\"}", response.body());
+                other.rollback();
+            }
+
+            assertFalse(server.store.findUser("alice").orElseThrow().isBound(), "nothing was written");
+            var response = server.check("alice", PASSWORD, M1);
+            assertEquals(200, response.statusCode(), "recovers once the lock is gone: " + response.body());
+            assertTrue(server.logLines().stream().anyMatch(l -> l.contains("store failure")));
+        }
+    }
+
+    @Test
+    void vanishedStoreGives503() throws Exception {
+        Path file = dir.resolve("gone.db");
+        try (var server = new TestServer(file.toString(), new LoginThrottle(), HashingGate.forThisMachine())) {
+            server.addUser("alice", PASSWORD);
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                other.createStatement().execute("DROP TABLE users");
+            }
+            assertEquals(503, server.check("alice", PASSWORD, M1).statusCode());
+            assertEquals(503, server.check("nobody", PASSWORD, M1).statusCode());
+        }
+    }
+}

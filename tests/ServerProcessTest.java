@@ -1,0 +1,138 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `./jbang server.java` as a real process: settings, the listening line, TLS, clean stop, one-line errors. */
+class ServerProcessTest {
+
+    static final Pattern LISTENING = Pattern.compile("seek-auth listening on (https?)://([^:]+):(\\d+)");
+
+    @TempDir Path dir;
+
+    /** A running server process and its base URI; closing it stops it by PID. */
+    record RunningServer(Processes.Started started, URI base) implements AutoCloseable {
+        Process process() {
+            return started.process();
+        }
+
+        @Override public void close() {
+            started.close();
+        }
+    }
+
+    RunningServer startServer(Map<String, String> env, String... args) throws Exception {
+        var command = new java.util.ArrayList<String>(List.of("server.java"));
+        command.addAll(List.of(args));
+        var started = Processes.start(Processes.jbang(env, command.toArray(String[]::new)), "", dir);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);  // a first run builds the script
+            while (started.stdoutText().isEmpty() || !started.stdoutText().contains("\n")) {
+                assertTrue(started.process().isAlive(), "server exited before listening: " + started.stderrText());
+                assertTrue(System.nanoTime() < deadline, "server did not listen within 180 s");
+                Thread.sleep(50);
+            }
+            String line = started.stdoutText().lines().findFirst().orElseThrow();
+            var m = LISTENING.matcher(line);
+            assertTrue(m.matches(), "listening line: " + line);
+            String host = m.group(2).equals("0.0.0.0") ? "127.0.0.1" : m.group(2);
+            return new RunningServer(started, URI.create(m.group(1) + "://" + host + ":" + m.group(3)));
+        } catch (Throwable t) {
+            started.close();
+            throw t;
+        }
+    }
+
+    @Test
+    void startsFromEnvironmentSettingsAnswersAndStopsCleanlyOnSigterm() throws Exception {
+        Path db = dir.resolve("from-env.db");
+        // The flag beats the environment: SEEK_PORT is unusable, --port 0 is used.
+        var env = Map.of("SEEK_DB", db.toString(), "SEEK_PORT", "99999", "SEEK_HOST", "127.0.0.1");
+        try (var server = startServer(env, "--port", "0")) {
+            assertEquals("127.0.0.1", server.base().getHost());
+            assertTrue(Files.exists(db), "SEEK_DB names the store");
+            var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve("/check")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, response.statusCode());
+
+            server.process().destroy();  // SIGTERM
+            assertTrue(server.process().waitFor(20, TimeUnit.SECONDS), "stops within 20 s of SIGTERM");
+            String err = server.started().stderrText();
+            assertTrue(err.contains("seek-auth stopped"), err);
+            assertFalse(err.contains("Exception"), err);
+            assertTrue(err.contains("decision=MISSING_HEADER addr=127.0.0.1"), err);
+        }
+    }
+
+    @Test
+    void servesHttpsWithAKeytoolKeystore() throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Path certificate = dir.resolve("server.crt");
+        String password = "keystore-Pa55";
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", "seek-auth", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass:env", "KS_PASSWORD");
+        run(keytool, "-exportcert", "-rfc", "-alias", "seek-auth", "-keystore", keystore.toString(),
+                "-storepass:env", "KS_PASSWORD", "-file", certificate.toString());
+
+        var env = Map.of("SEEK_TLS_KEYSTORE_PASSWORD", password);
+        try (var server = startServer(env, "--db", dir.resolve("tls.db").toString(), "--host", "127.0.0.1",
+                "--port", "0", "--tls-keystore", keystore.toString())) {
+            assertEquals("https", server.base().getScheme());
+            SSLContext trusting = TlsContexts.trusting(certificate);
+            var client = HttpClient.newBuilder().sslContext(trusting).connectTimeout(Duration.ofSeconds(5)).build();
+            var response = client.send(HttpRequest.newBuilder(server.base().resolve("/check")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, response.statusCode());
+            assertTrue(response.body().contains("MISSING_HEADER"));
+            assertFalse(server.started().stderrText().contains(password));
+        }
+    }
+
+    @Test
+    void wrongKeystorePasswordIsOneLine() throws Exception {
+        Path keystore = dir.resolve("k.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", "a", "-keyalg", "EC", "-dname", "CN=localhost", "-keystore", keystore.toString(),
+                "-storetype", "PKCS12", "-storepass:env", "KS_PASSWORD");
+        var result = Processes.run(Processes.jbang(Map.of("SEEK_TLS_KEYSTORE_PASSWORD", "not-it"),
+                "server.java", "--port", "0", "--db", dir.resolve("x.db").toString(), "--tls-keystore", keystore.toString()), "", 120);
+        assertEquals(1, result.exitCode());
+        assertEquals(List.of("seek-auth: cannot open TLS keystore " + keystore + ": wrong password"), result.errorLines());
+    }
+
+    @Test
+    void missingStoreFolderIsOneLineAndExit1() {
+        Path db = dir.resolve("no/such/folder/x.db");
+        var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--port", "0", "--db", db.toString()), "", 120);
+        assertEquals(1, result.exitCode());
+        assertEquals(1, result.errorLines().size(), result.stderr());
+        assertTrue(result.errorLines().getFirst().startsWith("seek-auth: cannot open the store at " + db), result.stderr());
+    }
+
+    @Test
+    void badPortIsAUsageError() {
+        var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--port", "http"), "", 120);
+        assertEquals(2, result.exitCode());
+        assertEquals(List.of("server: Invalid value for option '--port': 'http' is not an int (see --help)"), result.errorLines());
+    }
+
+    static void run(String... command) throws Exception {
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("KS_PASSWORD", "keystore-Pa55");
+        var result = Processes.run(builder, "", 60);
+        assertEquals(0, result.exitCode(), result.stdout());
+    }
+}

@@ -1,0 +1,92 @@
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operating system's own identity of this computer (SPEC section 5), read
+ * fresh on every call and never written anywhere: one small source per OS
+ * behind {@link #read}. Never a MAC address, host name or user name, and never
+ * a random fallback: no usable identity is an error.
+ */
+public final class MachineIdentity {
+
+    /** No usable identity: the message says where we looked and what was wrong. */
+    public static final class MissingIdentityException extends Exception {
+        public MissingIdentityException(String message) {
+            super(message);
+        }
+    }
+
+    /** How the sources reach the system; tests give their own. */
+    public interface SystemAccess {
+        /** A file's content, or empty when it is missing or unreadable. */
+        Optional<String> readFile(Path path);
+
+        /** A command's standard output when it exits 0, or empty. */
+        Optional<String> runCommand(List<String> command);
+    }
+
+    /** Values that some images and firmware ship instead of a real identity. */
+    private static final Set<String> PLACEHOLDERS = Set.of(
+            "uninitialized",                          // systemd, before first boot completes
+            "03000200-0400-0500-0006-000700080009",   // a firmware default seen on many boards
+            "ffffffff-ffff-ffff-ffff-ffffffffffff");
+
+    private MachineIdentity() {}
+
+    /** This computer's raw identity. */
+    public static String read() throws MissingIdentityException {
+        return read(System.getProperty("os.name"), SystemAccessImpl.INSTANCE);
+    }
+
+    /** The raw identity as the source for this OS name finds it through this access. */
+    public static String read(String osName, SystemAccess system) throws MissingIdentityException {
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("linux")) return LinuxIdentity.read(system);
+        if (os.startsWith("mac")) return MacIdentity.read(system);
+        if (os.startsWith("windows")) return WindowsIdentity.read(system);
+        throw new MissingIdentityException("no machine identity source for " + osName
+                + " (supported: Linux, macOS, Windows)");
+    }
+
+    /** The trimmed value, or empty when it is blank or a known placeholder (all zeros included). */
+    static Optional<String> usable(String raw) {
+        String value = raw.trim();
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (value.isEmpty() || PLACEHOLDERS.contains(lower) || lower.replace("-", "").chars().allMatch(c -> c == '0')) {
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    /** The real file system and processes. */
+    private enum SystemAccessImpl implements SystemAccess {
+        INSTANCE;
+
+        @Override
+        public Optional<String> readFile(Path path) {
+            try {
+                return Optional.of(java.nio.file.Files.readString(path));
+            } catch (java.io.IOException | SecurityException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public Optional<String> runCommand(List<String> command) {
+            try {
+                Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                process.getOutputStream().close();
+                String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                return process.waitFor() == 0 ? Optional.of(out) : Optional.empty();
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//SOURCES common/Cli.java common/Credentials.java common/HeaderCodec.java common/TlsContexts.java
+//SOURCES common/MachineIdentity.java common/LinuxIdentity.java common/MacIdentity.java common/WindowsIdentity.java
+//SOURCES common/MachineId.java common/DesktopClient.java
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "client", mixinStandardHelpOptions = true, version = "seek-auth 0.1.0", sortOptions = false,
+        description = {"seek-auth desktop client: reads the username and password (prompted on a terminal,",
+                "else the first two lines of standard input), sends GET /check with this computer's ID",
+                "and prints the HTTP status and the body.",
+                "Exit: 0 OK, 1 refused, 2 bad input, 3 server unreachable, 4 no machine identity."})
+class client implements Callable<Integer> {
+
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:SEEK_SERVER:-http://localhost:8080}",
+            description = "server base URL (env SEEK_SERVER; default ${DEFAULT-VALUE})")
+    String server;
+
+    @Option(names = "--trust-cert", paramLabel = "FILE", defaultValue = "${env:SEEK_TRUST_CERT}",
+            description = "trust this server certificate (PEM or DER), e.g. a self-signed one (env SEEK_TRUST_CERT)")
+    Path trustCert;
+
+    @Option(names = "--show-machine-id", description = "print this computer's machine ID and exit")
+    boolean showMachineId;
+
+    public static void main(String[] args) {
+        System.exit(Cli.execute(new client(), args));
+    }
+
+    @Override
+    public Integer call() {
+        var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        var client = new DesktopClient(stdin, DesktopClient.systemTerminal(), System.out, System.err, MachineIdentity::read);
+        if (showMachineId) return client.showMachineId();
+        javax.net.ssl.SSLContext tls = null;
+        if (trustCert != null) {
+            try {
+                tls = TlsContexts.trusting(trustCert);
+            } catch (TlsContexts.TlsSetupException e) {
+                System.err.println("client: " + e.getMessage());
+                return DesktopClient.BAD_INPUT;
+            }
+        }
+        return client.check(server, tls);
+    }
+}

@@ -1,0 +1,196 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+/**
+ * The desktop client's work (SPEC section 6): read the username and password,
+ * compute this computer's ID, send one GET /check, print the status and body.
+ * Exit statuses: 0 on 200, 1 when refused, 2 on bad input, 3 when the server
+ * cannot be reached, 4 when this computer has no usable identity.
+ */
+public final class DesktopClient {
+
+    public static final int OK = 0;
+    public static final int REFUSED = 1;
+    public static final int BAD_INPUT = Cli.USAGE;
+    public static final int UNREACHABLE = 3;
+    public static final int NO_IDENTITY = 4;
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /** An interactive terminal; absent when standard input is piped. */
+    public interface Terminal {
+        String readLine(String prompt);
+
+        /** Without echo. */
+        char[] readPassword(String prompt);
+    }
+
+    /** Where the raw machine identity comes from: the OS in the shipped client, anything in tests. */
+    public interface IdentitySource {
+        String rawIdentity() throws MachineIdentity.MissingIdentityException;
+    }
+
+    private final BufferedReader stdin;
+    private final Optional<Terminal> terminal;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final IdentitySource identity;
+
+    public DesktopClient(BufferedReader stdin, Optional<Terminal> terminal, PrintStream out, PrintStream err, IdentitySource identity) {
+        this.stdin = stdin;
+        this.terminal = terminal;
+        this.out = out;
+        this.err = err;
+        this.identity = identity;
+    }
+
+    /** The terminal behind System.console(), when standard input and output are one. */
+    public static Optional<Terminal> systemTerminal() {
+        var console = System.console();
+        if (console == null || !isTerminal(console)) return Optional.empty();
+        return Optional.of(new Terminal() {
+            @Override public String readLine(String prompt) {
+                return console.readLine("%s", prompt);
+            }
+
+            @Override public char[] readPassword(String prompt) {
+                return console.readPassword("%s", prompt);
+            }
+        });
+    }
+
+    /** Console.isTerminal() exists from Java 22, where System.console() is no longer null when redirected. */
+    private static boolean isTerminal(java.io.Console console) {
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException olderJava) {
+            return true;
+        }
+    }
+
+    public int showMachineId() {
+        try {
+            out.println(MachineId.derive(identity.rawIdentity()));
+            return OK;
+        } catch (MachineIdentity.MissingIdentityException e) {
+            err.println("client: " + e.getMessage());
+            return NO_IDENTITY;
+        }
+    }
+
+    /** Reads the credentials, sends the check to serverUrl, prints the answer. sslContext may be null. */
+    public int check(String serverUrl, SSLContext sslContext) {
+        URI checkUri;
+        try {
+            checkUri = checkUri(serverUrl);
+        } catch (IllegalArgumentException e) {
+            err.println("client: " + e.getMessage());
+            return BAD_INPUT;
+        }
+
+        String username;
+        String password;
+        try {
+            username = readUsername();
+            password = readPassword();
+        } catch (IOException e) {
+            err.println("client: cannot read standard input: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (username == null) return badInput("no username given (first line of standard input)");
+        if (password == null) return badInput("no password given (second line of standard input)");
+        var problem = Credentials.usernameProblem(username).or(() -> Credentials.passwordProblem(password));
+        if (problem.isPresent()) return badInput(problem.get());
+
+        String machineId;
+        try {
+            machineId = MachineId.derive(identity.rawIdentity());
+        } catch (MachineIdentity.MissingIdentityException e) {
+            err.println("client: " + e.getMessage());
+            return NO_IDENTITY;
+        }
+
+        var http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        if (sslContext != null) http.sslContext(sslContext);
+        var request = HttpRequest.newBuilder(checkUri)
+                .timeout(REQUEST_TIMEOUT)
+                .header(HeaderCodec.HEADER_NAME, HeaderCodec.encode(username, password, machineId))
+                .GET()
+                .build();
+        try (var client = http.build()) {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            out.println("HTTP " + response.statusCode());
+            out.println(response.body());
+            return response.statusCode() == 200 ? OK : REFUSED;
+        } catch (IOException e) {
+            err.println("client: cannot reach " + checkUri + ": " + describe(e));
+            return UNREACHABLE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("client: interrupted");
+            return UNREACHABLE;
+        }
+    }
+
+    static URI checkUri(String serverUrl) {
+        URI base;
+        try {
+            base = URI.create(serverUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--server is not a URL: " + serverUrl);
+        }
+        if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
+            throw new IllegalArgumentException("--server must be an http:// or https:// URL with a host, not " + serverUrl);
+        }
+        String path = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
+        return base.resolve(path + "/check");
+    }
+
+    private String readUsername() throws IOException {
+        return terminal.isPresent() ? terminal.get().readLine("Username: ") : line();
+    }
+
+    private String readPassword() throws IOException {
+        if (terminal.isPresent()) {
+            char[] typed = terminal.get().readPassword("Password: ");
+            return typed == null ? null : new String(typed);
+        }
+        return line();
+    }
+
+    /** One line of piped input, without its line ending; null at the end of input. */
+    private String line() throws IOException {
+        String line = stdin.readLine();
+        return line == null ? null : line.replaceAll("\r$", "");
+    }
+
+    private int badInput(String message) {
+        err.println("client: " + message);
+        return BAD_INPUT;
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) return "connection timed out after " + CONNECT_TIMEOUT.toSeconds() + " s";
+        if (e instanceof HttpTimeoutException) return "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) return "connection refused";
+            if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) return "unknown host";
+            if (t instanceof SSLException) return "TLS failed (" + t.getMessage() + ")";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,165 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client's work through its entry point, with injected input and machine identity, against a real server. */
+class ClientTest {
+
+    static final String PASSWORD = "client-Pa55 word";
+    static final String THIS_COMPUTER = "11112222333344445555666677778888";
+    static final String OTHER_COMPUTER = "99990000aaaabbbbccccddddeeeeffff";
+
+    @TempDir Path dir;
+    TestServer server;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() {
+        server = new TestServer(dir.resolve("client.db"));
+        server.addUser("alice", PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains(PASSWORD));
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains(PASSWORD));
+    }
+
+    DesktopClient client(String stdin, String rawIdentity) {
+        return client(stdin, Optional.empty(), () -> rawIdentity);
+    }
+
+    DesktopClient client(String stdin, Optional<DesktopClient.Terminal> terminal, DesktopClient.IdentitySource identity) {
+        return new DesktopClient(new BufferedReader(new StringReader(stdin)), terminal,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), identity);
+    }
+
+    String base() {
+        return server.check.resolve("/").toString();
+    }
+
+    String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void successPrintsStatusAndBodyAndExits0() {
+        assertEquals(0, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check(base(), null));
+        assertEquals("HTTP 200\n{\"status\": \"OK\", \"username\": \"alice\", \"binding\": \"new\"}\n", stdout());
+        assertEquals("", stderr());
+        assertEquals(MachineId.derive(THIS_COMPUTER), server.store.findUser("alice").orElseThrow().machineId());
+    }
+
+    @Test
+    void windowsLineEndingsAreFine() {
+        assertEquals(0, client("alice\r\n" + PASSWORD + "\r\n", THIS_COMPUTER).check(base(), null));
+    }
+
+    @Test
+    void wrongPasswordExits1() {
+        assertEquals(1, client("alice\nnot-the-password\n", THIS_COMPUTER).check(base(), null));
+        assertTrue(stdout().startsWith("HTTP 401\n{\"type\": \"about:blank\""), stdout());
+        assertTrue(stdout().contains("INVALID_CREDENTIALS"));
+    }
+
+    @Test
+    void anotherComputerGets403AndExits1() {
+        assertEquals(0, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check(base(), null));
+        out.reset();
+        assertEquals(1, client("alice\n" + PASSWORD + "\n", OTHER_COMPUTER).check(base(), null));
+        assertTrue(stdout().startsWith("HTTP 403\n"), stdout());
+        assertTrue(stdout().contains("USER_BOUND_TO_OTHER_MACHINE"));
+    }
+
+    @Test
+    void unreachableServerExits3WithOneLine() throws Exception {
+        int freePort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            freePort = socket.getLocalPort();
+        }
+        assertEquals(3, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check("http://127.0.0.1:" + freePort, null));
+        assertEquals("client: cannot reach http://127.0.0.1:" + freePort + "/check: connection refused\n", stderr());
+        assertEquals("", stdout());
+    }
+
+    @Test
+    void malformedInputExits2() {
+        record Case(String stdin, String message) {}
+        for (var c : List.of(
+                new Case("", "client: no username given (first line of standard input)\n"),
+                new Case("alice\n", "client: no password given (second line of standard input)\n"),
+                new Case("\nsecret\n", "client: username is empty\n"),
+                new Case("al ice\nsecret\n", "client: username contains a character outside A-Z a-z 0-9 . _ @ -\n"),
+                new Case("alice\n\n", "client: password is empty\n"),
+                new Case("alice\n" + "p".repeat(1025) + "\n", "client: password is longer than 1024 UTF-8 bytes\n"))) {
+            err.reset();
+            assertEquals(2, client(c.stdin(), THIS_COMPUTER).check(base(), null), c.stdin());
+            assertEquals(c.message(), stderr());
+        }
+        assertEquals("", stdout(), "nothing was sent");
+        assertTrue(server.logLines().stream().noneMatch(l -> l.contains("decision=")));
+    }
+
+    @Test
+    void badServerUrlExits2() {
+        assertEquals(2, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check("localhost:8080", null));
+        assertEquals("client: --server must be an http:// or https:// URL with a host, not localhost:8080\n", stderr());
+    }
+
+    @Test
+    void noMachineIdentityExits4AndSendsNothing() {
+        DesktopClient.IdentitySource none = () -> { throw new MachineIdentity.MissingIdentityException("no usable machine identity: test"); };
+        assertEquals(4, client("alice\n" + PASSWORD + "\n", Optional.empty(), none).check(base(), null));
+        assertEquals("client: no usable machine identity: test\n", stderr());
+        assertEquals(4, client("", Optional.empty(), none).showMachineId());
+    }
+
+    @Test
+    void onATerminalItPromptsAndReadsThePasswordWithoutEcho() {
+        var prompts = new ArrayList<String>();
+        var terminal = new DesktopClient.Terminal() {
+            @Override public String readLine(String prompt) {
+                prompts.add(prompt);
+                return "alice";
+            }
+
+            @Override public char[] readPassword(String prompt) {
+                prompts.add("no-echo " + prompt);
+                return PASSWORD.toCharArray();
+            }
+        };
+        assertEquals(0, client("", Optional.of(terminal), () -> THIS_COMPUTER).check(base(), null));
+        assertEquals(List.of("Username: ", "no-echo Password: "), prompts);
+    }
+
+    @Test
+    void showMachineIdPrintsTheDerivedId() {
+        assertEquals(0, client("", THIS_COMPUTER).showMachineId());
+        assertEquals(MachineId.derive(THIS_COMPUTER) + "\n", stdout());
+    }
+
+    @Test
+    void serverPathPrefixIsKept() {
+        assertEquals("http://h:1/check", DesktopClient.checkUri("http://h:1").toString());
+        assertEquals("http://h:1/check", DesktopClient.checkUri("http://h:1/").toString());
+        assertEquals("https://h/auth/check", DesktopClient.checkUri("https://h/auth/").toString());
+    }
+}

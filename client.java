@@ -2,7 +2,7 @@
 //JAVA 21+
 //SOURCES common/Cli.java common/Credentials.java common/HeaderCodec.java common/TlsContexts.java
 //SOURCES common/MachineIdentity.java common/LinuxIdentity.java common/MacIdentity.java common/WindowsIdentity.java
-//SOURCES common/MachineId.java common/DesktopClient.java
+//SOURCES common/MachineId.java common/Terminal.java common/DesktopClient.java
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -37,7 +37,7 @@ class client implements Callable<Integer> {
     @Override
     public Integer call() {
         var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        var client = new DesktopClient(stdin, DesktopClient.systemTerminal(), System.out, System.err, MachineIdentity::read);
+        var client = new DesktopClient(stdin, Terminal.system(), System.out, System.err, MachineIdentity::read);
         if (showMachineId) return client.showMachineId();
         javax.net.ssl.SSLContext tls = null;
         if (trustCert != null) {

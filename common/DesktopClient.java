@@ -31,14 +31,6 @@ public final class DesktopClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    /** An interactive terminal; absent when standard input is piped. */
-    public interface Terminal {
-        String readLine(String prompt);
-
-        /** Without echo. */
-        char[] readPassword(String prompt);
-    }
-
     /** Where the raw machine identity comes from: the OS in the shipped client, anything in tests. */
     public interface IdentitySource {
         String rawIdentity() throws MachineIdentity.MissingIdentityException;
@@ -56,30 +48,6 @@ public final class DesktopClient {
         this.out = out;
         this.err = err;
         this.identity = identity;
-    }
-
-    /** The terminal behind System.console(), when standard input and output are one. */
-    public static Optional<Terminal> systemTerminal() {
-        var console = System.console();
-        if (console == null || !isTerminal(console)) return Optional.empty();
-        return Optional.of(new Terminal() {
-            @Override public String readLine(String prompt) {
-                return console.readLine("%s", prompt);
-            }
-
-            @Override public char[] readPassword(String prompt) {
-                return console.readPassword("%s", prompt);
-            }
-        });
-    }
-
-    /** Console.isTerminal() exists from Java 22, where System.console() is no longer null when redirected. */
-    private static boolean isTerminal(java.io.Console console) {
-        try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException olderJava) {
-            return true;
-        }
     }
 
     public int showMachineId() {

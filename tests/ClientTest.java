@@ -43,7 +43,7 @@ class ClientTest {
         return client(stdin, Optional.empty(), () -> rawIdentity);
     }
 
-    DesktopClient client(String stdin, Optional<DesktopClient.Terminal> terminal, DesktopClient.IdentitySource identity) {
+    DesktopClient client(String stdin, Optional<Terminal> terminal, DesktopClient.IdentitySource identity) {
         return new DesktopClient(new BufferedReader(new StringReader(stdin)), terminal,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), identity);
     }
@@ -135,7 +135,7 @@ class ClientTest {
     @Test
     void onATerminalItPromptsAndReadsThePasswordWithoutEcho() {
         var prompts = new ArrayList<String>();
-        var terminal = new DesktopClient.Terminal() {
+        var terminal = new Terminal() {
             @Override public String readLine(String prompt) {
                 prompts.add(prompt);
                 return "alice";

@@ -23,7 +23,7 @@ public final class Cli {
         cli.setErr(err);
         cli.setParameterExceptionHandler((error, args) -> {
             var failed = error.getCommandLine();
-            failed.getErr().println(failed.getCommandName() + ": " + error.getMessage() + " (see --help)");
+            failed.getErr().println(commandPath(failed) + ": " + describe(error) + " (see --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((error, failed, parseResult) -> {
@@ -32,5 +32,26 @@ public final class Cli {
             return FAILURE;
         });
         return cli;
+    }
+
+    /** "useradmin add", for messages about a subcommand. */
+    public static String commandPath(CommandLine command) {
+        return command.getParent() == null ? command.getCommandName() : commandPath(command.getParent()) + " " + command.getCommandName();
+    }
+
+    /**
+     * Picocli's message, except that stray values are never echoed: a password typed on
+     * the command line by mistake must not end up in a terminal's scrollback or a CI log.
+     */
+    private static String describe(CommandLine.ParameterException error) {
+        if (error instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            var options = unmatched.getUnmatched().stream().filter(arg -> arg.startsWith("-")).toList();
+            long values = unmatched.getUnmatched().size() - options.size();
+            var parts = new java.util.ArrayList<String>();
+            if (!options.isEmpty()) parts.add("unknown option " + String.join(", ", options));
+            if (values > 0) parts.add(values + " unexpected argument" + (values > 1 ? "s" : "") + " (not shown)");
+            return String.join("; ", parts);
+        }
+        return error.getMessage();
     }
 }

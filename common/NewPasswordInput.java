@@ -1,0 +1,38 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Reads a new password the safe ways only (SPEC section 7): on a terminal, a
+ * no-echo prompt asked twice that must match; otherwise (or with
+ * --password-stdin) one line of standard input. Never from an argument.
+ */
+public final class NewPasswordInput {
+
+    private NewPasswordInput() {}
+
+    public static String read(Optional<Terminal> terminal, boolean fromStdin, BufferedReader stdin) throws UserAdmin.Refused {
+        if (terminal.isPresent() && !fromStdin) return askTwice(terminal.get());
+        try {
+            String line = stdin.readLine();
+            if (line == null) throw new UserAdmin.Refused("no password on standard input", true);
+            return line.replaceAll("\r$", "");
+        } catch (IOException e) {
+            throw new UserAdmin.Refused("cannot read standard input: " + e.getMessage(), true);
+        }
+    }
+
+    private static String askTwice(Terminal terminal) throws UserAdmin.Refused {
+        char[] first = terminal.readPassword("New password: ");
+        char[] second = first == null ? null : terminal.readPassword("Repeat it: ");
+        try {
+            if (first == null || second == null) throw new UserAdmin.Refused("no password given", true);
+            if (!Arrays.equals(first, second)) throw new UserAdmin.Refused("the passwords do not match", true);
+            return new String(first);
+        } finally {
+            if (first != null) Arrays.fill(first, '\0');
+            if (second != null) Arrays.fill(second, '\0');
+        }
+    }
+}

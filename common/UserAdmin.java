@@ -1,0 +1,90 @@
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the admin CLI does to the store (SPEC section 7), with its rules and
+ * messages. Every operation is one statement on the shared store, so it is safe
+ * while the server runs and takes effect on the server's next request.
+ */
+public final class UserAdmin {
+
+    public static final int MIN_PASSWORD_CHARS = 8;
+
+    /** An operation was refused; the message is the one line to show. invalidInput tells a usage error from a state one. */
+    public static final class Refused extends Exception {
+        public final boolean invalidInput;
+
+        Refused(String message, boolean invalidInput) {
+            super(message);
+            this.invalidInput = invalidInput;
+        }
+    }
+
+    private final Store store;
+    private final PasswordHasher hasher;
+
+    public UserAdmin(Store store, PasswordHasher hasher) {
+        this.store = store;
+        this.hasher = hasher;
+    }
+
+    /** Creates the user; returns the canonical (lower-case) name. */
+    public String add(String username, String password) throws Refused {
+        String name = validUsername(username);
+        String hash = hasher.hash(validNewPassword(password));
+        if (!store.addUser(name, hash)) throw new Refused("user " + name + " already exists", false);
+        return name;
+    }
+
+    /** Sets a new password; the binding stays. */
+    public String passwd(String username, String password) throws Refused {
+        String name = validUsername(username);
+        existing(name);
+        if (!store.setPassword(name, hasher.hash(validNewPassword(password)))) throw noSuchUser(name);
+        return name;
+    }
+
+    /** Releases the user's machine; returns the machine it was bound to, or empty when it was not bound. */
+    public Optional<String> unbind(String username) throws Refused {
+        String name = validUsername(username);
+        Store.User user = existing(name);
+        if (!user.isBound()) return Optional.empty();
+        return store.unbind(name) ? Optional.of(user.machineId()) : Optional.empty();
+    }
+
+    /** Removes the user and with it the binding. */
+    public String delete(String username) throws Refused {
+        String name = validUsername(username);
+        if (!store.deleteUser(name)) throw noSuchUser(name);
+        return name;
+    }
+
+    public List<Store.User> list() {
+        return store.listUsers();
+    }
+
+    /** The username's canonical form, if it follows the header's rules. */
+    public static String validUsername(String username) throws Refused {
+        var problem = Credentials.usernameProblem(username);
+        if (problem.isPresent()) throw new Refused("invalid username: " + problem.get(), true);
+        return Credentials.canonicalUsername(username);
+    }
+
+    /** The password in NFC, if it follows the header's rules and is long enough for a new password. */
+    public static String validNewPassword(String password) throws Refused {
+        var problem = Credentials.passwordProblem(password);
+        if (problem.isPresent()) throw new Refused("invalid password: " + problem.get(), true);
+        if (password.codePointCount(0, password.length()) < MIN_PASSWORD_CHARS) {
+            throw new Refused("password is too short: new passwords need at least " + MIN_PASSWORD_CHARS + " characters", true);
+        }
+        return Credentials.canonicalPassword(password);
+    }
+
+    private Store.User existing(String name) throws Refused {
+        return store.findUser(name).orElseThrow(() -> noSuchUser(name));
+    }
+
+    private static Refused noSuchUser(String name) {
+        return new Refused("no user named " + name, false);
+    }
+}

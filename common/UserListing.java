@@ -1,0 +1,47 @@
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** `useradmin list` output: a table for people, JSON for scripts. Machine IDs are shortened in both. */
+public final class UserListing {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private UserListing() {}
+
+    public static String table(List<Store.User> users) {
+        if (users.isEmpty()) return "no users\n";
+        String format = "%-" + Math.max(4, users.stream().mapToInt(u -> u.username().length()).max().orElse(4)) + "s  %-8s  %-20s  %s%n";
+        var sb = new StringBuilder(String.format(format, "USER", "MACHINE", "BOUND SINCE", "LAST CHECK"));
+        for (var user : users) {
+            sb.append(String.format(format, user.username(), user.isBound() ? shortId(user) : "-",
+                    time(user.boundAt()), time(user.lastCheckAt())));
+        }
+        return sb.toString();
+    }
+
+    public static String json(List<Store.User> users) {
+        if (users.isEmpty()) return "[]\n";
+        return users.stream().map(user -> "  {\"username\": " + JsonBodies.quote(user.username())
+                        + ", \"bound\": " + user.isBound()
+                        + ", \"machine_id_prefix\": " + (user.isBound() ? JsonBodies.quote(shortId(user)) : "null")
+                        + ", \"bound_at\": " + jsonTime(user.boundAt())
+                        + ", \"last_check_at\": " + jsonTime(user.lastCheckAt())
+                        + ", \"created_at\": " + jsonTime(user.createdAt()) + "}")
+                .collect(Collectors.joining(",\n", "[\n", "\n]\n"));
+    }
+
+    private static String shortId(Store.User user) {
+        return user.machineId().substring(0, 8);
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? "-" : TIME.format(instant);
+    }
+
+    private static String jsonTime(Instant instant) {
+        return instant == null ? "null" : JsonBodies.quote(instant.toString());
+    }
+}

@@ -1,0 +1,157 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin operations, the password input rules and the listing, directly. */
+class UserAdminTest {
+
+    static final String M1 = "ab".repeat(32);
+
+    @TempDir Path dir;
+    Store store;
+    UserAdmin admin;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir.resolve("admin.db").toString());
+        admin = new UserAdmin(store, TestServer.HASHER);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    static String refusal(ThrowingCall call) {
+        return assertThrows(UserAdmin.Refused.class, call::run).getMessage();
+    }
+
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    @Test
+    void addStoresTheCanonicalNameAndAnArgon2idHash() throws Exception {
+        assertEquals("alice", admin.add("Alice", "correct horse"));
+        var alice = store.findUser("alice").orElseThrow();
+        assertTrue(alice.passwordHash().startsWith("$argon2id$"));
+        assertTrue(TestServer.HASHER.verify("correct horse", alice.passwordHash()));
+        assertEquals("user alice already exists", refusal(() -> admin.add("ALICE", "another pass")));
+    }
+
+    @Test
+    void newPasswordsFollowTheHeaderRulesAndAreAtLeast8Characters() throws Exception {
+        assertEquals("password is too short: new passwords need at least 8 characters", refusal(() -> admin.add("bob", "1234567")));
+        assertEquals("bob", admin.add("bob", "12345678"));
+        assertEquals("carol", admin.add("carol", "ééééééé€"), "8 characters, counted as characters, not bytes");
+        assertEquals("invalid password: password contains a control character (U+0000 to U+001F or U+007F)",
+                refusal(() -> admin.add("dave", "pass\tword1")));
+        assertEquals("invalid password: password is longer than 1024 UTF-8 bytes", refusal(() -> admin.add("dave", "p".repeat(1025))));
+        assertEquals("invalid username: username is longer than 64 characters", refusal(() -> admin.add("u".repeat(65), "password1")));
+    }
+
+    @Test
+    void passwordsAreStoredInNfc() throws Exception {
+        admin.add("erin", "cafe\u0301 latte");
+        assertTrue(TestServer.HASHER.verify("caf\u00e9 latte", store.findUser("erin").orElseThrow().passwordHash()));
+    }
+
+    @Test
+    void passwdKeepsTheBinding() throws Exception {
+        admin.add("alice", "first password");
+        store.bind("alice", M1);
+        admin.passwd("alice", "second password");
+        var alice = store.findUser("alice").orElseThrow();
+        assertEquals(M1, alice.machineId());
+        assertTrue(TestServer.HASHER.verify("second password", alice.passwordHash()));
+        assertEquals("no user named bob", refusal(() -> admin.passwd("bob", "whatever1")));
+    }
+
+    @Test
+    void unbindAndDelete() throws Exception {
+        admin.add("alice", "first password");
+        assertEquals(Optional.empty(), admin.unbind("alice"));
+        store.bind("alice", M1);
+        assertEquals(Optional.of(M1), admin.unbind("ALICE"));
+        assertFalse(store.findUser("alice").orElseThrow().isBound());
+        assertEquals("no user named bob", refusal(() -> admin.unbind("bob")));
+        assertEquals("alice", admin.delete("alice"));
+        assertEquals("no user named alice", refusal(() -> admin.delete("alice")));
+    }
+
+    /** A terminal that answers prompts from a script and records them. */
+    static final class ScriptedTerminal implements Terminal {
+        final ArrayDeque<String> answers;
+        final java.util.ArrayList<String> prompts = new java.util.ArrayList<>();
+
+        ScriptedTerminal(String... answers) {
+            this.answers = new ArrayDeque<>(List.of(answers));
+        }
+
+        @Override public String readLine(String prompt) {
+            throw new AssertionError("a password is never read with echo");
+        }
+
+        @Override public char[] readPassword(String prompt) {
+            prompts.add(prompt);
+            String answer = answers.poll();
+            return answer == null ? null : answer.toCharArray();
+        }
+    }
+
+    static BufferedReader stdin(String text) {
+        return new BufferedReader(new StringReader(text));
+    }
+
+    @Test
+    void onATerminalThePasswordIsAskedTwiceWithoutEcho() throws Exception {
+        var terminal = new ScriptedTerminal("s3cret pass", "s3cret pass");
+        assertEquals("s3cret pass", NewPasswordInput.read(Optional.of(terminal), false, stdin("")));
+        assertEquals(List.of("New password: ", "Repeat it: "), terminal.prompts);
+    }
+
+    @Test
+    void mismatchedOrAbandonedPromptsAreRefused() {
+        assertEquals("the passwords do not match",
+                refusal(() -> NewPasswordInput.read(Optional.of(new ScriptedTerminal("one password", "another one")), false, stdin(""))));
+        assertEquals("no password given", refusal(() -> NewPasswordInput.read(Optional.of(new ScriptedTerminal()), false, stdin(""))));
+    }
+
+    @Test
+    void withoutATerminalOrWithPasswordStdinItReadsOneLine() throws Exception {
+        assertEquals("from stdin 1", NewPasswordInput.read(Optional.empty(), false, stdin("from stdin 1\r\nignored\n")));
+        assertEquals("from stdin 2", NewPasswordInput.read(Optional.of(new ScriptedTerminal()), true, stdin("from stdin 2\n")));
+        assertEquals("no password on standard input", refusal(() -> NewPasswordInput.read(Optional.empty(), false, stdin(""))));
+    }
+
+    @Test
+    void listingShowsShortenedIdsAndTimes() throws Exception {
+        assertEquals("no users\n", UserListing.table(admin.list()));
+        assertEquals("[]\n", UserListing.json(admin.list()));
+        admin.add("alice", "first password");
+        admin.add("bob", "second password");
+        store.bind("alice", M1);
+        String table = UserListing.table(admin.list());
+        var lines = table.lines().toList();
+        assertEquals(3, lines.size(), table);
+        assertTrue(lines.get(0).startsWith("USER   MACHINE   BOUND SINCE"), table);
+        String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ";
+        assertTrue(lines.get(1).matches("alice  abababab  " + time + "  " + time), table);
+        assertEquals("bob    -         -                     -", lines.get(2));
+        assertFalse(table.contains(M1));
+
+        String json = UserListing.json(admin.list());
+        assertTrue(json.contains("{\"username\": \"alice\", \"bound\": true, \"machine_id_prefix\": \"abababab\", \"bound_at\": \""), json);
+        assertTrue(json.contains("{\"username\": \"bob\", \"bound\": false, \"machine_id_prefix\": null, \"bound_at\": null, \"last_check_at\": null, \"created_at\": \""), json);
+        assertFalse(json.contains(M1));
+    }
+}

@@ -1,0 +1,101 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every subcommand of `./jbang useradmin.java` through its real entry point, with its messages and exit statuses. */
+class UserAdminProcessTest {
+
+    static final String PASSWORD = "admin-Pa55word";
+
+    @TempDir Path dir;
+
+    Processes.Result useradmin(String stdin, String... args) {
+        var env = Map.of("SEEK_DB", dir.resolve("admin.db").toString());
+        var command = new java.util.ArrayList<String>(List.of("useradmin.java"));
+        command.addAll(List.of(args));
+        var result = Processes.run(Processes.jbang(env, command.toArray(String[]::new)), stdin, 120);
+        assertFalse(result.stdout().contains(PASSWORD) || result.stderr().contains(PASSWORD), "output shows a password");
+        return result;
+    }
+
+    static void assertOutcome(Processes.Result result, int exitCode, String stdout, String stderrLine) {
+        assertEquals(exitCode, result.exitCode(), result.stderr());
+        assertEquals(stdout, result.stdout());
+        assertEquals(stderrLine == null ? List.of() : List.of(stderrLine), result.errorLines());
+    }
+
+    @Test
+    void addThenRefuseTheSameNameInAnyCase() {
+        assertOutcome(useradmin(PASSWORD + "\n", "add", "Alice"), 0, "added user alice\n", null);
+        assertOutcome(useradmin(PASSWORD + "\n", "add", "ALICE"), 1, "", "useradmin add: user alice already exists");
+    }
+
+    @Test
+    void addRefusesBadNamesShortPasswordsAndMissingInput() {
+        assertOutcome(useradmin(PASSWORD + "\n", "add", "bad name"), 2, "",
+                "useradmin add: invalid username: username contains a character outside A-Z a-z 0-9 . _ @ -");
+        assertOutcome(useradmin("short\n", "add", "bob"), 2, "",
+                "useradmin add: password is too short: new passwords need at least 8 characters");
+        assertOutcome(useradmin("", "add", "bob"), 2, "", "useradmin add: no password on standard input");
+    }
+
+    @Test
+    void aPasswordOnTheCommandLineIsAUsageErrorAndIsNotEchoed() {
+        var result = useradmin("", "add", "bob", PASSWORD);
+        assertOutcome(result, 2, "", "useradmin add: 1 unexpected argument (not shown) (see --help)");
+    }
+
+    @Test
+    void passwdWithPasswordStdin() {
+        useradmin(PASSWORD + "\n", "add", "alice");
+        assertOutcome(useradmin("second-Pa55word\n", "passwd", "alice", "--password-stdin"), 0,
+                "changed the password of alice; its binding stays\n", null);
+        assertOutcome(useradmin("second-Pa55word\n", "passwd", "nobody"), 1, "", "useradmin passwd: no user named nobody");
+        assertOutcome(useradmin("1234567\n", "passwd", "alice"), 2, "",
+                "useradmin passwd: password is too short: new passwords need at least 8 characters");
+    }
+
+    @Test
+    void listUnbindAndDelete() {
+        assertOutcome(useradmin("", "list"), 0, "no users\n", null);
+        useradmin(PASSWORD + "\n", "add", "alice");
+        try (var store = Store.open(dir.resolve("admin.db").toString())) {
+            store.bind("alice", "0123456789abcdef".repeat(4));
+        }
+        var list = useradmin("", "list");
+        assertEquals(0, list.exitCode());
+        assertTrue(list.stdout().lines().toList().get(1).startsWith("alice  01234567  20"), list.stdout());
+        var json = useradmin("", "list", "--json");
+        assertTrue(json.stdout().startsWith("[\n  {\"username\": \"alice\", \"bound\": true, \"machine_id_prefix\": \"01234567\""), json.stdout());
+
+        assertOutcome(useradmin("", "unbind", "alice"), 0, "unbound alice from machine 01234567\n", null);
+        assertOutcome(useradmin("", "unbind", "alice"), 0, "alice was not bound to a machine; nothing to do\n", null);
+        assertOutcome(useradmin("", "unbind", "nobody"), 1, "", "useradmin unbind: no user named nobody");
+        assertOutcome(useradmin("", "delete", "alice"), 0, "deleted user alice and its binding\n", null);
+        assertOutcome(useradmin("", "delete", "alice"), 1, "", "useradmin delete: no user named alice");
+    }
+
+    @Test
+    void storeThatCannotBeOpenedIsOneLine() {
+        Path missing = dir.resolve("no/such/folder.db");
+        var result = useradmin("", "--db", missing.toString(), "list");
+        assertEquals(1, result.exitCode());
+        assertEquals(1, result.errorLines().size(), result.stderr());
+        assertTrue(result.errorLines().getFirst().startsWith("useradmin list: cannot open the store at " + missing), result.stderr());
+    }
+
+    @Test
+    void everySubcommandHasHelpAndUsageErrorsAreOneLine() {
+        for (String sub : List.of("add", "passwd", "list", "unbind", "delete")) {
+            var help = useradmin("", sub, "--help");
+            assertEquals(0, help.exitCode(), sub);
+            assertTrue(help.stdout().startsWith("Usage: useradmin " + sub), help.stdout());
+        }
+        assertOutcome(useradmin(""), 2, "", "useradmin: Missing required subcommand (see --help)");
+        assertOutcome(useradmin("", "unbind"), 2, "", "useradmin unbind: Missing required parameter: 'USER' (see --help)");
+    }
+}

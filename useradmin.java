@@ -1,0 +1,118 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//SOURCES common/*.java
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+
+@Command(name = "useradmin", mixinStandardHelpOptions = true, version = "seek-auth 0.1.0",
+        description = {"seek-auth admin CLI: users, passwords and machine bindings, in the store the server uses.",
+                "Passwords are never taken from the command line: a no-echo prompt asked twice on a terminal,",
+                "else (or with --password-stdin) one line of standard input.",
+                "Exit: 0 done, 1 refused (user exists, no such user, store failure), 2 bad input or usage."},
+        subcommands = {useradmin.Add.class, useradmin.Passwd.class, useradmin.ListUsers.class,
+                useradmin.Unbind.class, useradmin.Delete.class})
+class useradmin {
+
+    @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:SEEK_DB:-seek-auth.db}", scope = ScopeType.INHERIT,
+            description = "SQLite file or JDBC URL (env SEEK_DB; default ${DEFAULT-VALUE})")
+    String db;
+
+    public static void main(String[] args) {
+        Logging.configure(java.util.logging.Level.WARNING);
+        System.exit(Cli.execute(new useradmin(), args));
+    }
+
+    /** Opens the store, runs the operation, and turns refusals into one line and an exit status. */
+    int run(String command, Operation operation) {
+        try (Store store = Store.open(db)) {
+            System.out.print(operation.run(new UserAdmin(store, new PasswordHasher())));
+            return 0;
+        } catch (UserAdmin.Refused e) {
+            System.err.println("useradmin " + command + ": " + e.getMessage());
+            return e.invalidInput ? Cli.USAGE : Cli.FAILURE;
+        } catch (Store.StoreException e) {
+            System.err.println("useradmin " + command + ": " + e.getMessage());
+            return Cli.FAILURE;
+        }
+    }
+
+    interface Operation {
+        String run(UserAdmin admin) throws UserAdmin.Refused;
+    }
+
+    static String newPassword(boolean passwordStdin) throws UserAdmin.Refused {
+        var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        return NewPasswordInput.read(Terminal.system(), passwordStdin, stdin);
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a user (it binds to a machine on its first login).")
+    static class Add implements Callable<Integer> {
+        @ParentCommand useradmin parent;
+        @Parameters(paramLabel = "USER", description = "1 to 64 of A-Z a-z 0-9 . _ @ - (case-insensitive)") String user;
+        @Option(names = "--password-stdin", description = "read the password as one line of standard input") boolean passwordStdin;
+
+        @Override public Integer call() {
+            return parent.run("add", admin -> {
+                UserAdmin.validUsername(user);
+                return "added user " + admin.add(user, newPassword(passwordStdin)) + "\n";
+            });
+        }
+    }
+
+    @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a new password; the user's binding stays.")
+    static class Passwd implements Callable<Integer> {
+        @ParentCommand useradmin parent;
+        @Parameters(paramLabel = "USER") String user;
+        @Option(names = "--password-stdin", description = "read the password as one line of standard input") boolean passwordStdin;
+
+        @Override public Integer call() {
+            return parent.run("passwd", admin -> {
+                UserAdmin.validUsername(user);
+                return "changed the password of " + admin.passwd(user, newPassword(passwordStdin)) + "; its binding stays\n";
+            });
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users, their machines (ID shortened), since when, and the last successful check.")
+    static class ListUsers implements Callable<Integer> {
+        @ParentCommand useradmin parent;
+        @Option(names = "--json", description = "print JSON for scripts") boolean json;
+
+        @Override public Integer call() {
+            return parent.run("list", admin -> json ? UserListing.json(admin.list()) : UserListing.table(admin.list()));
+        }
+    }
+
+    @Command(name = "unbind", mixinStandardHelpOptions = true, description = "Release the user's machine, e.g. for a replaced computer; the next login binds anew.")
+    static class Unbind implements Callable<Integer> {
+        @ParentCommand useradmin parent;
+        @Parameters(paramLabel = "USER") String user;
+
+        @Override public Integer call() {
+            return parent.run("unbind", admin -> {
+                String name = UserAdmin.validUsername(user);
+                return admin.unbind(user)
+                        .map(machine -> "unbound " + name + " from machine " + machine.substring(0, 8) + "\n")
+                        .orElse(name + " was not bound to a machine; nothing to do\n");
+            });
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove the user and its binding.")
+    static class Delete implements Callable<Integer> {
+        @ParentCommand useradmin parent;
+        @Parameters(paramLabel = "USER") String user;
+
+        @Override public Integer call() {
+            return parent.run("delete", admin -> "deleted user " + admin.delete(user) + " and its binding\n");
+        }
+    }
+}

@@ -99,9 +99,11 @@ public final class CheckService {
                 if (store.recordCheck(username, machineId)) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
                 continue;  // unbound by an admin meanwhile: look again
             }
-            if (store.findMachineOwner(machineId).isPresent()) {
+            Optional<String> owner = store.findMachineOwner(machineId);
+            if (owner.isPresent() && !owner.get().equals(username)) {
                 return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
             }
+            if (owner.isPresent()) continue;  // a concurrent request of this same user bound it just now
             if (store.bind(username, machineId)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
             // Lost a race: another request bound this user or this machine first. Look again.
         }

@@ -84,14 +84,15 @@ class BindingRaceTest {
         assertEquals(1, server.store.listUsers().stream().filter(Store.User::isBound).count());
     }
 
-    @RepeatedTest(2)
+    /** Once failed with a 403 MACHINE_BOUND_TO_OTHER_USER: the "other" user was this same user, bound a moment earlier. */
+    @RepeatedTest(6)
     void sameUserSameMachineAllSucceedWithOneNewBinding() throws Exception {
         String machine = machine(0x77, 0x77);
         var requests = new ArrayList<Callable<HttpResponse<String>>>();
         for (int i = 0; i < RACERS; i++) requests.add(() -> server.check("racer1", PASSWORD, machine));
         var responses = race(requests);
 
-        assertTrue(responses.stream().allMatch(r -> r.statusCode() == 200));
+        assertEquals(List.of(), responses.stream().filter(r -> r.statusCode() != 200).map(r -> r.statusCode() + " " + r.body()).toList());
         assertEquals(1, responses.stream().filter(r -> r.body().contains("\"binding\": \"new\"")).count());
     }
 }

@@ -1,0 +1,42 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Past the hashing queue the server answers 503 at once instead of piling up work. */
+class OverloadTest {
+
+    static final String PASSWORD = "overload-Pa55";
+    static final String M1 = "0a".repeat(32);
+
+    @TempDir Path dir;
+
+    @Test
+    void requestsPastTheQueueGet503WithRetryAfter() throws Exception {
+        // One hash at a time and one waiting: of 12 simultaneous checks, most must be turned away.
+        try (var server = new TestServer(dir.resolve("o.db").toString(), new LoginThrottle(), new HashingGate(1, 1))) {
+            server.addUser("alice", PASSWORD);
+            var requests = new ArrayList<Callable<HttpResponse<String>>>();
+            for (int i = 0; i < 12; i++) requests.add(() -> server.check("alice", PASSWORD, M1));
+            var responses = new ArrayList<HttpResponse<String>>();
+            try (var pool = Executors.newFixedThreadPool(12)) {
+                for (var f : pool.invokeAll(requests)) responses.add(f.get());
+            }
+
+            var busy = responses.stream().filter(r -> r.statusCode() == 503).toList();
+            assertFalse(busy.isEmpty(), "some requests found the queue full");
+            for (var r : busy) {
+                assertEquals("{\"type\": \"about:blank\", \"title\": \"Service Unavailable\", \"status\": 503, "
+                        + "\"code\": \"SERVICE_UNAVAILABLE\", \"detail\": \"The server is busy; retry shortly.\"}", r.body());
+                assertEquals(java.util.Optional.of("1"), r.headers().firstValue("Retry-After"));
+            }
+            assertTrue(responses.stream().allMatch(r -> r.statusCode() == 200 || r.statusCode() == 503));
+            assertTrue(responses.stream().anyMatch(r -> r.statusCode() == 200));
+        }
+    }
+}

@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
 //SOURCES common/*.java
+// Argon2id allocates 19 MiB a hash; without a cap the heap grows into gigabytes under load.
+//RUNTIME_OPTIONS -Xmx512m
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

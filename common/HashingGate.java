@@ -19,10 +19,10 @@ public final class HashingGate {
         this.capacity = concurrent + queueCapacity;
     }
 
-    /** As many at once as there are cores, and 64 waiting per core. */
+    /** At most 16 hashes at once (fits the server's 512 MiB heap), no more than there are cores, and 64 waiting per core. */
     public static HashingGate forThisMachine() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new HashingGate(cores, 64 * cores);
+        return new HashingGate(Math.min(cores, 16), 64 * cores);
     }
 
     /** How many are running or waiting now. */

@@ -1,6 +1,4 @@
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** macOS: the IOPlatformUUID of the platform expert device, as ioreg prints it. */
@@ -12,12 +10,7 @@ final class MacIdentity {
     private MacIdentity() {}
 
     static String read(MachineIdentity.SystemAccess system) throws MachineIdentity.MissingIdentityException {
-        Optional<String> value = system.runCommand(COMMAND)
-                .map(UUID_LINE::matcher)
-                .filter(Matcher::find)
-                .map(m -> m.group(1))
-                .flatMap(MachineIdentity::usable);
-        return value.orElseThrow(() -> new MachineIdentity.MissingIdentityException(
-                "no usable machine identity: 'ioreg -rd1 -c IOPlatformExpertDevice' gave no IOPlatformUUID"));
+        return MachineIdentity.fromCommand(system, COMMAND, UUID_LINE,
+                "no usable machine identity: 'ioreg -rd1 -c IOPlatformExpertDevice' gave no IOPlatformUUID");
     }
 }

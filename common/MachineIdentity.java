@@ -61,6 +61,17 @@ public final class MachineIdentity {
         return Optional.of(value);
     }
 
+    /** The first group of pattern in a command's output, if usable; else the error with this message. */
+    static String fromCommand(SystemAccess system, List<String> command, java.util.regex.Pattern pattern, String missing)
+            throws MissingIdentityException {
+        return system.runCommand(command)
+                .map(pattern::matcher)
+                .filter(java.util.regex.Matcher::find)
+                .map(m -> m.group(1))
+                .flatMap(MachineIdentity::usable)
+                .orElseThrow(() -> new MissingIdentityException(missing));
+    }
+
     /** The real file system and processes. */
     private enum SystemAccessImpl implements SystemAccess {
         INSTANCE;

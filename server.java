@@ -43,10 +43,10 @@ class server implements Callable<Integer> {
         }
         javax.net.ssl.SSLContext tls = null;
         if (tlsKeystore != null) {
-            String password = System.getenv("SEEK_TLS_KEYSTORE_PASSWORD");
+            char[] password = keystorePassword();
             if (password == null) return fail("--tls-keystore needs its password in SEEK_TLS_KEYSTORE_PASSWORD");
             try {
-                tls = TlsContexts.server(tlsKeystore, password.toCharArray());
+                tls = TlsContexts.server(tlsKeystore, password);
             } catch (TlsContexts.TlsSetupException e) {
                 return fail(e.getMessage());
             }
@@ -75,6 +75,13 @@ class server implements Callable<Integer> {
         System.out.println("seek-auth listening on " + (tls == null ? "http" : "https") + "://" + host + ":" + web.port());
         stopped.await();
         return 0;
+    }
+
+    /** From the environment, else asked on the terminal without echo; null when neither is there. */
+    private static char[] keystorePassword() {
+        String fromEnvironment = System.getenv("SEEK_TLS_KEYSTORE_PASSWORD");
+        if (fromEnvironment != null) return fromEnvironment.toCharArray();
+        return Terminal.system().map(terminal -> terminal.readPassword("Keystore password: ")).orElse(null);
     }
 
     private static int fail(String message) {

@@ -34,13 +34,8 @@ class CheckEndpointTest {
     }
 
     @AfterEach
-    void stopAndCheckLogs() {
-        server.close();
-        for (String line : server.logLines()) {
-            for (String secret : List.of(ALICE_PASSWORD, BOB_PASSWORD, "wrong-password", M1, M2)) {
-                assertFalse(line.contains(secret), "log line leaks a secret or a whole machine ID: " + line.replace(secret, "<secret>"));
-            }
-        }
+    void stop() {
+        server.close();  // fails if a log line shows a password, a header value or a whole machine ID
     }
 
     static void assertProblem(HttpResponse<String> response, int status, String title, String code, String detail) {

@@ -33,6 +33,8 @@ public final class TestServer implements AutoCloseable {
         @Override public void flush() {}
         @Override public void close() {}
     };
+    /** Every password and header value this test sent: none may ever appear in a log line. */
+    private final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TestServer(Path dbFile) {
@@ -47,19 +49,25 @@ public final class TestServer implements AutoCloseable {
     }
 
     public void addUser(String username, String password) {
+        secrets.add(password);
         if (!store.addUser(username, HASHER.hash(Credentials.canonicalPassword(password)))) {
             throw new IllegalStateException("user exists: " + username);
         }
     }
 
     public HttpResponse<String> check(String username, String password, String machineId) {
+        secrets.add(password);
+        secrets.add(machineId);  // only its first 8 characters may be logged
         return get(check, HeaderCodec.encode(username, password, machineId));
     }
 
     /** GET with one SEEK_CUSTOM_AUTH header per value given (none for no header). */
     public HttpResponse<String> get(URI uri, String... headerValues) {
         var request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
-        for (String value : headerValues) request.header(HeaderCodec.HEADER_NAME, value);
+        for (String value : headerValues) {
+            secrets.add(value);
+            request.header(HeaderCodec.HEADER_NAME, value);
+        }
         return send(request.GET().build());
     }
 
@@ -77,6 +85,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server, then fails if any log line showed a password, a header value or a whole machine ID. */
     @Override
     public void close() {
         try {
@@ -84,6 +93,13 @@ public final class TestServer implements AutoCloseable {
             store.close();
         } finally {
             Logger.getLogger("").removeHandler(logCapture);
+        }
+        for (String line : logLines()) {
+            for (String secret : secrets) {
+                if (secret.length() >= 4 && line.contains(secret)) {
+                    throw new AssertionError("a log line shows a password, header value or machine ID: " + line.replace(secret, "<secret>"));
+                }
+            }
         }
     }
 }

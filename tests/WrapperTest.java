@@ -104,6 +104,14 @@ class WrapperTest {
     }
 
     @Test
+    void onlyThePinnedJarsRunNotOthersLeftInTheCache() throws Exception {
+        assertEquals(0, wrapper("--version").exitCode());
+        Files.write(cachedJar().resolveSibling("planted.jar"), plantedJar());
+        var result = wrapper("--version");
+        assertEquals("fake-jbang --version\n", result.stdout(), result.stderr());
+    }
+
+    @Test
     void aDownloadWithTheWrongChecksumIsDeletedAndStops() throws Exception {
         served.put("/maven2/" + JAR_PATH, "not the pinned jar".getBytes(StandardCharsets.UTF_8));
         var result = wrapper("--version");
@@ -141,6 +149,11 @@ class WrapperTest {
                         }
                         if (args.length > 0 && args[0].equals("exit7")) System.exit(7);
                         if (args.length > 0 && args[0].equals("jdk")) System.exit(0);
+                        try {
+                            Class.forName("Planted");
+                            System.out.println("planted code is on the class path");
+                        } catch (ClassNotFoundException expected) {
+                        }
                         System.out.println("fake-jbang " + String.join(" ", args));
                     }
                     // Like JBang: plain words as they are, others in single quotes.
@@ -153,6 +166,17 @@ class WrapperTest {
         Path classes = Files.createDirectories(dir.resolve("fake/classes"));
         run("javac", "-d", classes.toString(), src.resolve("Main.java").toString());
         Path jarFile = dir.resolve("fake/fake.jar");
+        run("jar", "--create", "--file", jarFile.toString(), "-C", classes.toString(), ".");
+        return Files.readAllBytes(jarFile);
+    }
+
+    /** A jar with one class, Planted, that the stand-in JBang looks for on its class path. */
+    byte[] plantedJar() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("planted/src"));
+        Files.writeString(src.resolve("Planted.java"), "public class Planted {}\n");
+        Path classes = Files.createDirectories(dir.resolve("planted/classes"));
+        run("javac", "-d", classes.toString(), src.resolve("Planted.java").toString());
+        Path jarFile = dir.resolve("planted/planted.jar");
         run("jar", "--create", "--file", jarFile.toString(), "-C", classes.toString(), ".");
         return Files.readAllBytes(jarFile);
     }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -48,21 +49,26 @@ class useradmin {
         String run(UserAdmin admin) throws UserAdmin.Refused;
     }
 
-    static String newPassword(boolean passwordStdin) throws UserAdmin.Refused {
-        var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        return NewPasswordInput.read(Terminal.system(), passwordStdin, stdin);
+    /** The USER parameter and --password-stdin of the commands that set a password. */
+    static class UserAndNewPassword {
+        @Parameters(paramLabel = "USER", description = "1 to 64 of A-Z a-z 0-9 . _ @ - (case-insensitive)") String user;
+        @Option(names = "--password-stdin", description = "read the password as one line of standard input") boolean passwordStdin;
+
+        String readPassword() throws UserAdmin.Refused {
+            var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return NewPasswordInput.read(Terminal.system(), passwordStdin, stdin);
+        }
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a user (it binds to a machine on its first login).")
     static class Add implements Callable<Integer> {
         @ParentCommand useradmin parent;
-        @Parameters(paramLabel = "USER", description = "1 to 64 of A-Z a-z 0-9 . _ @ - (case-insensitive)") String user;
-        @Option(names = "--password-stdin", description = "read the password as one line of standard input") boolean passwordStdin;
+        @Mixin UserAndNewPassword target;
 
         @Override public Integer call() {
             return parent.run("add", admin -> {
-                UserAdmin.validUsername(user);
-                return "added user " + admin.add(user, newPassword(passwordStdin)) + "\n";
+                UserAdmin.validUsername(target.user);  // before asking for a password
+                return "added user " + admin.add(target.user, target.readPassword()) + "\n";
             });
         }
     }
@@ -70,13 +76,12 @@ class useradmin {
     @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a new password; the user's binding stays.")
     static class Passwd implements Callable<Integer> {
         @ParentCommand useradmin parent;
-        @Parameters(paramLabel = "USER") String user;
-        @Option(names = "--password-stdin", description = "read the password as one line of standard input") boolean passwordStdin;
+        @Mixin UserAndNewPassword target;
 
         @Override public Integer call() {
             return parent.run("passwd", admin -> {
-                UserAdmin.validUsername(user);
-                return "changed the password of " + admin.passwd(user, newPassword(passwordStdin)) + "; its binding stays\n";
+                admin.requireUser(target.user);  // before asking for a password
+                return "changed the password of " + admin.passwd(target.user, target.readPassword()) + "; its binding stays\n";
             });
         }
     }

@@ -36,6 +36,11 @@ public final class UserAdmin {
         return name;
     }
 
+    /** Refuses unless the user exists, so that a prompt is not answered in vain. */
+    public void requireUser(String username) throws Refused {
+        existing(validUsername(username));
+    }
+
     /** Sets a new password; the binding stays. */
     public String passwd(String username, String password) throws Refused {
         String name = validUsername(username);

@@ -11,7 +11,6 @@ import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -47,19 +46,13 @@ public final class Store implements AutoCloseable {
     }
 
     private final DbClient db;
-    private final Clock clock;
 
-    private Store(DbClient db, Clock clock) {
+    private Store(DbClient db) {
         this.db = db;
-        this.clock = clock;
     }
 
     /** Opens (creating the SQLite file when needed) and migrates the store named by a --db setting. */
     public static Store open(String dbSetting) {
-        return open(dbSetting, Clock.systemUTC());
-    }
-
-    static Store open(String dbSetting, Clock clock) {
         String url = StoreDialect.jdbcUrl(dbSetting);
         Map<String, String> settings = new HashMap<>();
         settings.put("db.source", "jdbc");
@@ -78,7 +71,7 @@ public final class Store implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store at " + dbSetting + ": " + rootMessage(e), e);
         }
-        var store = new Store(db, clock);
+        var store = new Store(db);
         store.run(() -> {
             Schema.migrate(db);
             return null;
@@ -161,8 +154,8 @@ public final class Store implements AutoCloseable {
         return run(() -> db.execute().createNamedUpdate(statement).params(params).execute());
     }
 
-    private String now() {
-        return clock.instant().toString();
+    private static String now() {
+        return Instant.now().toString();
     }
 
     private interface StoreCall<T> {

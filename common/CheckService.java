@@ -64,7 +64,7 @@ public final class CheckService {
                 return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
             }
             throttle.recordSuccess(username);
-            CheckResult result = decideBinding(username, credentials.machineId());
+            CheckResult result = decideBinding(user, username, credentials.machineId());
             if (result instanceof CheckResult.Ok && hasher.needsRehash(storedHash)) {
                 rehash(username, storedHash, credentials.password());
             }
@@ -84,10 +84,15 @@ public final class CheckService {
         }
     }
 
-    /** Step 5, after the password verified. Each round reads, then writes conditionally. */
-    private CheckResult decideBinding(String username, String machineId) {
+    /**
+     * Step 5, after the password verified. The first round uses the row read before
+     * verifying; the writes are conditional, so a round that finds the row changed
+     * since reads it again.
+     */
+    private CheckResult decideBinding(Optional<Store.User> verifiedRow, String username, String machineId) {
+        Optional<Store.User> user = verifiedRow;
         for (int round = 0; round < BIND_ROUNDS; round++) {
-            Optional<Store.User> user = store.findUser(username);
+            if (round > 0) user = store.findUser(username);
             if (user.isEmpty()) {
                 return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);  // deleted meanwhile
             }

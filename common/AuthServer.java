@@ -24,8 +24,20 @@ public final class AuthServer {
 
     private AuthServer() {}
 
-    /** Starts listening; port 0 picks a free port (see {@link WebServer#port()}). sslContext may be null. */
+    /** The server could not listen; the message names the address and the cause. */
+    public static final class ListenException extends RuntimeException {
+        ListenException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Starts listening; port 0 picks a free port (see {@link WebServer#port()}). sslContext may be null.
+     * Throws {@link ListenException} when the address cannot be bound: Helidon itself only logs
+     * that and reports port -1.
+     */
     public static WebServer start(String host, int port, SSLContext sslContext, CheckService service) {
+        if (port != 0) probe(host, port);
         var builder = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -34,7 +46,22 @@ public final class AuthServer {
         if (sslContext != null) {
             builder.tls(Tls.builder().sslContext(sslContext).build());
         }
-        return builder.build().start();
+        WebServer web = builder.build().start();
+        if (web.port() < 0) {
+            web.stop();
+            throw new ListenException("cannot listen on " + host + ":" + port + " (is the port in use?)");
+        }
+        return web;
+    }
+
+    /** Binds the address for a moment, to name the cause (port in use, no such address) in one line. */
+    private static void probe(String host, int port) {
+        try (var socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new ListenException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
     }
 
     static void routes(HttpRouting.Builder routing, CheckService service) {

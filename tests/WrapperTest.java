@@ -61,6 +61,10 @@ class WrapperTest {
     }
 
     Processes.Result wrapper(String... args) {
+        return wrapper(Map.of("JBANG_DIR", dir.resolve("jbang-home").toString()), args);
+    }
+
+    Processes.Result wrapper(Map<String, String> extraEnv, String... args) {
         var builder = new ProcessBuilder(new java.util.ArrayList<>(List.of(project.resolve("jbang").toString()))).directory(project.toFile());
         builder.command().addAll(List.of(args));
         var env = builder.environment();
@@ -68,7 +72,8 @@ class WrapperTest {
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("SEEK_JBANG_CACHE", cache.toString());
         env.put("SEEK_MAVEN_REPO", "http://127.0.0.1:" + repo.getAddress().getPort() + "/maven2/");
-        env.put("JBANG_DIR", dir.resolve("jbang-home").toString());
+        env.remove("JBANG_DIR");
+        env.putAll(extraEnv);
         return Processes.run(builder, "", 60);
     }
 
@@ -134,6 +139,17 @@ class WrapperTest {
         assertEquals(7, wrapper("exit7").exitCode());
     }
 
+    @Test
+    void theJdkIsLinkedOnceUnderHomeEvenWhenHomeIsNotThePasswordDatabasesHome() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("another-home"));
+        assertNotEquals(home.toString(), System.getProperty("user.home"));
+        for (int run = 0; run < 3; run++) assertEquals(0, wrapper(Map.of("HOME", home.toString()), "--version").exitCode());
+        try (var links = Files.list(home.resolve(".jbang/cache/jdks"))) {
+            assertEquals(1, links.count(), "JBang and the wrapper agree on the home folder");
+        }
+        assertEquals("install\n", Files.readString(home.resolve("jdk-installs.log")), "linked on the first run only");
+    }
+
     /** A jar whose dev.jbang.Main mimics JBang's launcher protocol closely enough for the wrapper. */
     byte[] fakeJbangJar() throws Exception {
         Path src = Files.createDirectories(dir.resolve("fake/src/dev/jbang"));
@@ -148,13 +164,28 @@ class WrapperTest {
                             System.exit(255);
                         }
                         if (args.length > 0 && args[0].equals("exit7")) System.exit(7);
-                        if (args.length > 0 && args[0].equals("jdk")) System.exit(0);
+                        if (args.length > 0 && args[0].equals("jdk")) linkJdk(args);
                         try {
                             Class.forName("Planted");
                             System.out.println("planted code is on the class path");
                         } catch (ClassNotFoundException expected) {
                         }
                         System.out.println("fake-jbang " + String.join(" ", args));
+                    }
+                    // Like `jbang jdk install MAJOR PATH`: a link under user.home, and a note of the call.
+                    static void linkJdk(String[] args) {
+                        try {
+                            var home = java.nio.file.Path.of(System.getProperty("user.home"));
+                            var link = home.resolve(".jbang/cache/jdks/" + args[2]);
+                            java.nio.file.Files.createDirectories(link.getParent());
+                            java.nio.file.Files.deleteIfExists(link);
+                            java.nio.file.Files.createSymbolicLink(link, java.nio.file.Path.of(args[3]));
+                            java.nio.file.Files.writeString(home.resolve("jdk-installs.log"), "install\\n",
+                                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        System.exit(0);
                     }
                     // Like JBang: plain words as they are, others in single quotes.
                     static String quote(String arg) {

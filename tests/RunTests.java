@@ -32,7 +32,22 @@ import org.junit.platform.launcher.core.LauncherFactory;
  */
 public class RunTests {
 
+    static final String USAGE = """
+            Usage: jbang tests/RunTests.java [TestClass ...]
+            Runs every test class under tests/, or only those named (simple names, e.g. StoreTest),
+            prints one line per class as it finishes and ends with "N passed, N failed, N skipped".
+            Exits 1 when a test failed or when no test ran.""";
+
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        var unknownOption = Arrays.stream(args).filter(arg -> arg.startsWith("-")).findFirst();
+        if (unknownOption.isPresent()) {
+            System.err.println("RunTests: unknown option " + unknownOption.get() + " (see --help)");
+            System.exit(2);
+        }
         // Servers under test log every decision and expected failures; tests read those lines,
         // and the console shows only what is severe.
         Logging.configure(java.util.logging.Level.SEVERE);
@@ -56,15 +71,38 @@ public class RunTests {
         System.exit(tally.failed.get() > 0 || tally.passed.get() == 0 ? 1 : 0);
     }
 
-    /** Counts results and prints one line per failure, with its cause. */
+    /** Counts results, prints one line per failure with its cause, and one line per finished class. */
     static final class Tally implements TestExecutionListener {
         final AtomicInteger passed = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
         final AtomicInteger skipped = new AtomicInteger();
         private final PrintStream out;
+        /** Each running class's counts at its start: passed, failed, skipped, and the start time. */
+        private final java.util.Map<String, long[]> classStarts = new java.util.concurrent.ConcurrentHashMap<>();
 
         Tally(PrintStream out) {
             this.out = out;
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier test) {
+            if (isTestClass(test)) {
+                classStarts.put(test.getUniqueId(), new long[] {passed.get(), failed.get(), skipped.get(), System.nanoTime()});
+            }
+        }
+
+        /** "StoreTest  12 passed, 0 failed, 0 skipped  (1.4 s)" once a top-level class is done. */
+        private void classFinished(TestIdentifier test) {
+            long[] start = classStarts.remove(test.getUniqueId());
+            if (start == null) return;
+            out.printf("%-28s %d passed, %d failed, %d skipped  (%.1f s)%n", test.getDisplayName(),
+                    passed.get() - start[0], failed.get() - start[1], skipped.get() - start[2],
+                    (System.nanoTime() - start[3]) / 1e9);
+        }
+
+        private static boolean isTestClass(TestIdentifier test) {
+            return test.getSource().filter(source -> source instanceof org.junit.platform.engine.support.descriptor.ClassSource).isPresent()
+                    && test.getParentIdObject().map(parent -> parent.getSegments().size() == 1).orElse(false);
         }
 
         @Override
@@ -94,6 +132,7 @@ public class RunTests {
                     result.getThrowable().ifPresent(cause -> printCause(cause));
                 }
             }
+            if (isTestClass(test)) classFinished(test);
         }
 
         /** "HeaderCodecTest > rejectsEmptyUsername()", from the test's unique id minus its engine. */

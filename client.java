@@ -13,9 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "client", mixinStandardHelpOptions = true, version = "seek-auth 0.1.0", sortOptions = false,
-        description = {"seek-auth desktop client: reads the username and password (prompted on a terminal,",
-                "else the first two lines of standard input), sends GET /check with this computer's ID",
-                "and prints the HTTP status and the body.",
+        description = {"seek-auth desktop client: reads the username and password (prompted on a terminal, else",
+                "the first two lines of standard input), sends GET /check with this computer's ID and prints",
+                "the HTTP status and the body.",
                 "Exit: 0 OK, 1 refused, 2 bad input, 3 server unreachable, 4 no machine identity."})
 class client implements Callable<Integer> {
 
@@ -24,7 +24,8 @@ class client implements Callable<Integer> {
     String server;
 
     @Option(names = "--trust-cert", paramLabel = "FILE", defaultValue = "${env:SEEK_TRUST_CERT}",
-            description = "trust this server certificate (PEM or DER), e.g. a self-signed one (env SEEK_TRUST_CERT)")
+            description = {"trust this server certificate (PEM or DER), e.g. a self-signed one",
+                    "(env SEEK_TRUST_CERT)"})
     Path trustCert;
 
     @Option(names = "--show-machine-id", description = "print this computer's machine ID and exit")

@@ -27,7 +27,8 @@ class server implements Callable<Integer> {
     int port;
 
     @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:SEEK_TLS_KEYSTORE}",
-            description = "PKCS#12 keystore for HTTPS; its password comes from env SEEK_TLS_KEYSTORE_PASSWORD (env SEEK_TLS_KEYSTORE)")
+            description = {"PKCS#12 keystore: serve HTTPS (env SEEK_TLS_KEYSTORE).",
+                    "Its password: env SEEK_TLS_KEYSTORE_PASSWORD, else a terminal prompt."})
     Path tlsKeystore;
 
     public static void main(String[] args) {
@@ -61,9 +62,9 @@ class server implements Callable<Integer> {
         io.helidon.webserver.WebServer web;
         try {
             web = AuthServer.start(host, port, tls, service);
-        } catch (RuntimeException e) {
+        } catch (AuthServer.ListenException e) {
             store.close();
-            return fail("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return fail(e.getMessage());
         }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -85,7 +86,7 @@ class server implements Callable<Integer> {
     }
 
     private static int fail(String message) {
-        System.err.println("seek-auth: " + message);
+        System.err.println("server: " + message);
         return Cli.FAILURE;
     }
 }

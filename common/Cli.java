@@ -11,6 +11,9 @@ public final class Cli {
     /** Exit status for a failure that is not the user's input. */
     public static final int FAILURE = 1;
 
+    /** Wide enough that no option description breaks inside a URL or a variable name. */
+    static final int HELP_WIDTH = 100;
+
     private Cli() {}
 
     public static int execute(Object command, String[] args) {
@@ -21,6 +24,7 @@ public final class Cli {
         var cli = new CommandLine(command);
         cli.setOut(out);
         cli.setErr(err);
+        cli.setUsageHelpWidth(HELP_WIDTH);
         cli.setParameterExceptionHandler((error, args) -> {
             var failed = error.getCommandLine();
             failed.getErr().println(commandPath(failed) + ": " + describe(error) + " (see --help)");
@@ -45,6 +49,12 @@ public final class Cli {
      */
     private static String describe(CommandLine.ParameterException error) {
         if (error instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            var subcommands = unmatched.getCommandLine().getSubcommands().keySet();
+            var first = unmatched.getUnmatched().getFirst();
+            if (!subcommands.isEmpty() && !first.startsWith("-")) {
+                // A command name is not a secret; stray values after it are not shown.
+                return "unknown command '" + first + "'; the commands are " + String.join(", ", subcommands);
+            }
             var options = unmatched.getUnmatched().stream().filter(arg -> arg.startsWith("-")).toList();
             long values = unmatched.getUnmatched().size() - options.size();
             var parts = new java.util.ArrayList<String>();

@@ -110,7 +110,7 @@ class ServerProcessTest {
         var result = Processes.run(Processes.jbang(Map.of("SEEK_TLS_KEYSTORE_PASSWORD", "not-it"),
                 "server.java", "--port", "0", "--db", dir.resolve("x.db").toString(), "--tls-keystore", keystore.toString()), "", 120);
         assertEquals(1, result.exitCode());
-        assertEquals(List.of("seek-auth: cannot open TLS keystore " + keystore + ": wrong password"), result.errorLines());
+        assertEquals(List.of("server: cannot open TLS keystore " + keystore + ": wrong password"), result.errorLines());
     }
 
     @Test
@@ -119,7 +119,29 @@ class ServerProcessTest {
         var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--port", "0", "--db", db.toString()), "", 120);
         assertEquals(1, result.exitCode());
         assertEquals(1, result.errorLines().size(), result.stderr());
-        assertTrue(result.errorLines().getFirst().startsWith("seek-auth: cannot open the store at " + db), result.stderr());
+        assertTrue(result.errorLines().getFirst().startsWith("server: cannot open the store at " + db), result.stderr());
+    }
+
+    @Test
+    void aBusyPortIsOneLineNamingItAndAnExitWithinSeconds() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--host", "127.0.0.1", "--port", String.valueOf(port),
+                    "--db", dir.resolve("busy.db").toString()), "", 120);
+            assertEquals(1, result.exitCode(), result.stderr());
+            assertEquals(List.of("server: cannot listen on 127.0.0.1:" + port + ": Address already in use"), result.errorLines());
+            assertEquals("", result.stdout(), "no listening line");
+        }
+    }
+
+    @Test
+    void helpLinesAreWholeAndTheKeystoreNoteStandsOnItsOwn() {
+        var help = Processes.run(Processes.jbang(Map.of(), "server.java", "--help"), "", 120);
+        assertEquals(0, help.exitCode());
+        for (String line : help.stdout().lines().toList()) {
+            assertTrue(line.length() <= 100 && !line.startsWith(" ".repeat(29)), "a ragged help line: " + line);
+        }
+        assertTrue(help.stdout().contains("Its password: env SEEK_TLS_KEYSTORE_PASSWORD, else a terminal prompt."), help.stdout());
     }
 
     @Test

@@ -28,6 +28,7 @@ public final class DesktopClient {
     public static final int UNREACHABLE = 3;
     public static final int NO_IDENTITY = 4;
 
+    private static final int USERNAME_ATTEMPTS = 3;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -74,14 +75,18 @@ public final class DesktopClient {
         String password;
         try {
             username = readUsername();
+            if (username == null) return badInput("no username given" + (terminal.isPresent() ? "" : " (first line of standard input)"));
+            var usernameProblem = Credentials.usernameProblem(username);
+            if (usernameProblem.isPresent()) return badInput(usernameProblem.get());
             password = readPassword();
         } catch (IOException e) {
             err.println("client: cannot read standard input: " + e.getMessage());
             return BAD_INPUT;
+        } catch (Terminal.UndecodableInputException e) {
+            return badInput(e.getMessage());
         }
-        if (username == null) return badInput("no username given (first line of standard input)");
-        if (password == null) return badInput("no password given (second line of standard input)");
-        var problem = Credentials.usernameProblem(username).or(() -> Credentials.passwordProblem(password));
+        if (password == null) return badInput("no password given" + (terminal.isPresent() ? "" : " (second line of standard input)"));
+        var problem = Credentials.passwordProblem(password);
         if (problem.isPresent()) return badInput(problem.get());
 
         String machineId;
@@ -125,11 +130,27 @@ public final class DesktopClient {
             throw new IllegalArgumentException("--server must be an http:// or https:// URL with a host, not " + serverUrl);
         }
         String path = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
-        return base.resolve(path + "/check");
+        // The base URL is what users are told to give, but the endpoint's own URL works too.
+        if (!path.endsWith("/check")) path += "/check";
+        if (base.getRawQuery() != null || base.getRawFragment() != null) {
+            throw new IllegalArgumentException("--server takes the server's base URL, e.g. http://host:8080, without ?query or #fragment");
+        }
+        return base.resolve(path);
     }
 
+    /**
+     * On a terminal, a username that breaks the rules is refused at once and asked again
+     * (a few times); Ctrl-D ends the client. Piped input gets one chance.
+     */
     private String readUsername() throws IOException {
-        return terminal.isPresent() ? terminal.get().readLine("Username: ") : line();
+        if (terminal.isEmpty()) return line();
+        for (int attempt = 1; ; attempt++) {
+            String typed = terminal.get().readLine("Username: ");
+            if (typed == null) return null;
+            var problem = Credentials.usernameProblem(typed);
+            if (problem.isEmpty() || attempt == USERNAME_ATTEMPTS) return typed;
+            terminal.get().tell(problem.get() + "; try again, or Ctrl-D to quit");
+        }
     }
 
     private String readPassword() throws IOException {
@@ -154,10 +175,14 @@ public final class DesktopClient {
     private static String describe(IOException e) {
         if (e instanceof HttpConnectTimeoutException) return "connection timed out after " + CONNECT_TIMEOUT.toSeconds() + " s";
         if (e instanceof HttpTimeoutException) return "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
+        // An unknown host surfaces as a ConnectException caused by UnresolvedAddressException:
+        // look through the whole chain for it before calling anything "refused".
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) return "connection refused";
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) return "unknown host";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SSLException) return "TLS failed (" + t.getMessage() + ")";
+            if (t instanceof ConnectException) return "connection refused";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

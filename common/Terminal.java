@@ -1,13 +1,30 @@
 import java.io.Console;
+import java.nio.charset.Charset;
 import java.util.Optional;
 
 /** An interactive terminal to prompt on; absent when standard input is piped. */
 public interface Terminal {
 
+    /** Reads a line; null at the end of input (Ctrl-D). */
     String readLine(String prompt);
 
     /** Reads without echo; null at the end of input. */
     char[] readPassword(String prompt);
+
+    /** Prints a line to the user, e.g. why an entry was refused. */
+    void tell(String message);
+
+    /**
+     * What the user typed could not be decoded in the terminal's charset: under LANG=C,
+     * say, a non-ASCII character arrives as U+FFFD. Sending that instead of what was
+     * typed would give a wrong password without a word, so it is refused.
+     */
+    final class UndecodableInputException extends RuntimeException {
+        public UndecodableInputException(Charset charset) {
+            super("the terminal sent characters that its charset (" + charset + ", from the locale) cannot read;"
+                    + " use a UTF-8 locale (e.g. LANG=C.UTF-8) or pipe the input");
+        }
+    }
 
     /** The terminal behind System.console(), when there is one. */
     static Optional<Terminal> system() {
@@ -15,11 +32,22 @@ public interface Terminal {
         if (console == null || !isTerminal(console)) return Optional.empty();
         return Optional.of(new Terminal() {
             @Override public String readLine(String prompt) {
-                return console.readLine("%s", prompt);
+                String line = console.readLine("%s", prompt);
+                if (line != null && line.indexOf('\uFFFD') >= 0) throw new UndecodableInputException(console.charset());
+                return line;
             }
 
             @Override public char[] readPassword(String prompt) {
-                return console.readPassword("%s", prompt);
+                char[] typed = console.readPassword("%s", prompt);
+                if (typed != null && new String(typed).indexOf('\uFFFD') >= 0) {
+                    java.util.Arrays.fill(typed, '\0');
+                    throw new UndecodableInputException(console.charset());
+                }
+                return typed;
+            }
+
+            @Override public void tell(String message) {
+                console.format("%s%n", message).flush();
             }
         });
     }

@@ -65,6 +65,62 @@ class ClientProcessTest {
     }
 
     @Test
+    void anUnknownHostIsCalledThatNotRefused() {
+        var result = client("alice\n" + PASSWORD + "\n", "--server", "http://no-such-host.invalid");
+        assertEquals(3, result.exitCode());
+        assertEquals(List.of("client: cannot reach http://no-such-host.invalid/check: unknown host"), result.errorLines());
+    }
+
+    @Test
+    void theEndpointsOwnUrlWorksAsTheServerUrl() {
+        var result = client("alice\n" + PASSWORD + "\n", "--server", server.check.toString());
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().startsWith("HTTP 200\n"), result.stdout());
+    }
+
+    static final String NON_ASCII_PASSWORD = "pässwörd-Ünïcode";
+
+    /**
+     * Runs the client on a terminal with this input typed ahead. The terminal echoes type-ahead
+     * before the client can turn echo off, so the passwords are blanked out of what it shows.
+     */
+    Processes.Result onTerminal(String typed, Map<String, String> env) {
+        var result = Processes.run(Processes.jbangOnTerminal(env, "client.java", "--server", base()), typed, 120);
+        String shown = result.stdout().replace(PASSWORD, "<typed password>").replace(NON_ASCII_PASSWORD, "<typed password>");
+        return new Processes.Result(result.exitCode(), shown, result.stderr());
+    }
+
+    @Test
+    void onATerminalAnEmptyUsernameIsAskedAgainAtOnce() {
+        var result = onTerminal("\nalice\n" + PASSWORD + "\n", Map.of());
+        assertEquals(0, result.exitCode(), result.stdout());
+        assertTrue(result.stdout().contains("Username: username is empty; try again, or Ctrl-D to quit\r\nUsername: Password: "),
+                result.stdout());
+    }
+
+    @Test
+    void onATerminalCtrlDAtUsernameEndsTheClientAtOnce() {
+        var result = onTerminal("\u0004", Map.of());
+        assertEquals(2, result.exitCode(), result.stdout());
+        assertTrue(result.stdout().contains("client: no username given"), result.stdout());
+        assertFalse(result.stdout().contains("Password:"), result.stdout());
+    }
+
+    @Test
+    void aNonAsciiPasswordTypedUnderLangCIsRefusedNotSentAltered() {
+        server.addUser("bob", NON_ASCII_PASSWORD);
+        var typed = "bob\n" + NON_ASCII_PASSWORD + "\n";
+        var underC = onTerminal(typed, Map.of("LANG", "C", "LC_ALL", "C"));
+        assertEquals(2, underC.exitCode(), underC.stdout());
+        assertTrue(underC.stdout().contains("client: the terminal sent characters that its charset (US-ASCII, from the locale) cannot read;"
+                + " use a UTF-8 locale (e.g. LANG=C.UTF-8) or pipe the input"), underC.stdout());
+        assertEquals(List.of(), server.logLines().stream().filter(line -> line.contains("user=bob")).toList(), "nothing was sent");
+
+        var underUtf8 = onTerminal(typed, Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8"));
+        assertEquals(0, underUtf8.exitCode(), underUtf8.stdout());
+    }
+
+    @Test
     void emptyInputExits2() {
         var result = client("", "--server", base());
         assertEquals(2, result.exitCode());

@@ -134,20 +134,32 @@ class ClientTest {
 
     @Test
     void onATerminalItPromptsAndReadsThePasswordWithoutEcho() {
-        var prompts = new ArrayList<String>();
-        var terminal = new Terminal() {
-            @Override public String readLine(String prompt) {
-                prompts.add(prompt);
-                return "alice";
-            }
-
-            @Override public char[] readPassword(String prompt) {
-                prompts.add("no-echo " + prompt);
-                return PASSWORD.toCharArray();
-            }
-        };
+        var terminal = ScriptedTerminal.answering("alice", PASSWORD);
         assertEquals(0, client("", Optional.of(terminal), () -> THIS_COMPUTER).check(base(), null));
-        assertEquals(List.of("Username: ", "no-echo Password: "), prompts);
+        assertEquals(List.of("Username: ", "no-echo Password: "), terminal.prompts);
+    }
+
+    @Test
+    void onATerminalABadUsernameIsRefusedAtOnceAndAskedAgain() {
+        var terminal = ScriptedTerminal.answering("", "bad name", "alice", PASSWORD);
+        assertEquals(0, client("", Optional.of(terminal), () -> THIS_COMPUTER).check(base(), null));
+        assertEquals(List.of("Username: ", "Username: ", "Username: ", "no-echo Password: "), terminal.prompts);
+        assertEquals(List.of("username is empty; try again, or Ctrl-D to quit",
+                "username contains a character outside A-Z a-z 0-9 . _ @ -; try again, or Ctrl-D to quit"), terminal.told);
+    }
+
+    @Test
+    void onATerminalCtrlDAtUsernameEndsAtOnce() {
+        var terminal = ScriptedTerminal.answering((String) null);
+        assertEquals(2, client("", Optional.of(terminal), () -> THIS_COMPUTER).check(base(), null));
+        assertEquals(List.of("Username: "), terminal.prompts, "the password is not asked for");
+        assertEquals("client: no username given\n", stderr());
+    }
+
+    @Test
+    void pipedInputWithABadUsernameStopsBeforeThePassword() {
+        assertEquals(2, client("bad name\n" + PASSWORD + "\n", THIS_COMPUTER).check(base(), null));
+        assertEquals("client: username contains a character outside A-Z a-z 0-9 . _ @ -\n", stderr());
     }
 
     @Test
@@ -161,5 +173,9 @@ class ClientTest {
         assertEquals("http://h:1/check", DesktopClient.checkUri("http://h:1").toString());
         assertEquals("http://h:1/check", DesktopClient.checkUri("http://h:1/").toString());
         assertEquals("https://h/auth/check", DesktopClient.checkUri("https://h/auth/").toString());
+        assertEquals("http://h:1/check", DesktopClient.checkUri("http://h:1/check").toString(), "the endpoint's own URL works too");
+        assertEquals("http://h:1/check", DesktopClient.checkUri("http://h:1/check/").toString());
+        var query = assertThrows(IllegalArgumentException.class, () -> DesktopClient.checkUri("http://h:1/?x=1"));
+        assertTrue(query.getMessage().startsWith("--server takes the server's base URL"), query.getMessage());
     }
 }

@@ -54,6 +54,25 @@ public final class Processes {
         return builder;
     }
 
+    /**
+     * Like {@link #jbang}, but on a real pseudo-terminal (util-linux `script`), for what
+     * happens only at a terminal: prompts, Ctrl-D, the terminal's charset. Standard input
+     * is typed into the terminal, and the terminal's echo is part of standard output.
+     */
+    public static ProcessBuilder jbangOnTerminal(Map<String, String> env, String... args) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
+                "needs util-linux `script` for a pseudo-terminal");
+        var command = new StringBuilder(shellQuote(ROOT.resolve("jbang").toString()));
+        for (String arg : args) command.append(' ').append(shellQuote(arg));
+        var builder = new ProcessBuilder("/usr/bin/script", "-qec", command.toString(), "/dev/null").directory(ROOT.toFile());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    private static String shellQuote(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
     /** Starts the process with its output going to fresh files in outputDir, and this standard input. */
     public static Started start(ProcessBuilder builder, String stdin, Path outputDir) {
         try {

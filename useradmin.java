@@ -15,8 +15,8 @@ import picocli.CommandLine.ScopeType;
 
 @Command(name = "useradmin", mixinStandardHelpOptions = true, version = "seek-auth 0.1.0",
         description = {"seek-auth admin CLI: users, passwords and machine bindings, in the store the server uses.",
-                "Passwords are never taken from the command line: a no-echo prompt asked twice on a terminal,",
-                "else (or with --password-stdin) one line of standard input.",
+                "Passwords are never taken from the command line: a no-echo prompt asked twice on a",
+                "terminal, else (or with --password-stdin) one line of standard input.",
                 "Exit: 0 done, 1 refused (user exists, no such user, store failure), 2 bad input or usage."},
         subcommands = {useradmin.Add.class, useradmin.Passwd.class, useradmin.ListUsers.class,
                 useradmin.Unbind.class, useradmin.Delete.class})
@@ -31,18 +31,28 @@ class useradmin {
         System.exit(Cli.execute(new useradmin(), args));
     }
 
-    /** Opens the store, runs the operation, and turns refusals into one line and an exit status. */
+    /**
+     * Opens the store, runs the operation, and turns refusals into one line and an exit status.
+     * Only `add` may create the store; every other command needs an existing one.
+     */
     int run(String command, Operation operation) {
-        try (Store store = Store.open(db)) {
+        boolean creates = command.equals("add");
+        var created = creates ? Store.fileToCreate(db) : java.util.Optional.<java.nio.file.Path>empty();
+        try (Store store = creates ? Store.open(db) : Store.openExisting(db)) {
+            created.ifPresent(file -> System.out.println("created a new store at " + file));
             System.out.print(operation.run(new UserAdmin(store, new PasswordHasher())));
             return 0;
         } catch (UserAdmin.Refused e) {
-            System.err.println("useradmin " + command + ": " + e.getMessage());
-            return e.invalidInput ? Cli.USAGE : Cli.FAILURE;
+            return refused(command, e);
         } catch (Store.StoreException e) {
             System.err.println("useradmin " + command + ": " + e.getMessage());
             return Cli.FAILURE;
         }
+    }
+
+    static int refused(String command, UserAdmin.Refused e) {
+        System.err.println("useradmin " + command + ": " + e.getMessage());
+        return e.invalidInput ? Cli.USAGE : Cli.FAILURE;
     }
 
     interface Operation {
@@ -65,11 +75,16 @@ class useradmin {
         @ParentCommand useradmin parent;
         @Mixin UserAndNewPassword target;
 
+        /** The name and password are checked before the store is opened, so bad input never creates a store. */
         @Override public Integer call() {
-            return parent.run("add", admin -> {
+            String password;
+            try {
                 UserAdmin.validUsername(target.user);  // before asking for a password
-                return "added user " + admin.add(target.user, target.readPassword()) + "\n";
-            });
+                password = UserAdmin.validNewPassword(target.readPassword());
+            } catch (UserAdmin.Refused e) {
+                return refused("add", e);
+            }
+            return parent.run("add", admin -> "added user " + admin.add(target.user, password) + "\n");
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.Optional;
  */
 public final class NewPasswordInput {
 
+    private static final int ATTEMPTS = 3;
+
     private NewPasswordInput() {}
 
     public static String read(Optional<Terminal> terminal, boolean fromStdin, BufferedReader stdin) throws UserAdmin.Refused {
@@ -23,13 +25,29 @@ public final class NewPasswordInput {
         }
     }
 
+    /** The rules are checked after the first entry, so a refused password is not typed twice in vain. */
     private static String askTwice(Terminal terminal) throws UserAdmin.Refused {
-        char[] first = terminal.readPassword("New password: ");
-        char[] second = first == null ? null : terminal.readPassword("Repeat it: ");
+        char[] first = null;
+        char[] second = null;
         try {
-            if (first == null || second == null) throw new UserAdmin.Refused("no password given", true);
+            for (int attempt = 1; ; attempt++) {
+                first = terminal.readPassword("New password: ");
+                if (first == null) throw new UserAdmin.Refused("no password given", true);
+                try {
+                    UserAdmin.validNewPassword(new String(first));
+                    break;
+                } catch (UserAdmin.Refused refused) {
+                    Arrays.fill(first, '\0');
+                    if (attempt == ATTEMPTS) throw refused;
+                    terminal.tell(refused.getMessage() + "; try again");
+                }
+            }
+            second = terminal.readPassword("Repeat it: ");
+            if (second == null) throw new UserAdmin.Refused("no password given", true);
             if (!Arrays.equals(first, second)) throw new UserAdmin.Refused("the passwords do not match", true);
             return new String(first);
+        } catch (Terminal.UndecodableInputException e) {
+            throw new UserAdmin.Refused(e.getMessage(), true);
         } finally {
             if (first != null) Arrays.fill(first, '\0');
             if (second != null) Arrays.fill(second, '\0');

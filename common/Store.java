@@ -53,6 +53,29 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating the SQLite file when needed) and migrates the store named by a --db setting. */
     public static Store open(String dbSetting) {
+        return open(dbSetting, true);
+    }
+
+    /**
+     * Opens the store only if it exists: for commands that read or change existing users,
+     * where a mistyped path or another working folder must not yield a new, empty store.
+     */
+    public static Store openExisting(String dbSetting) {
+        return open(dbSetting, false);
+    }
+
+    /** The SQLite file that open() would create for this setting, if it does not exist yet. */
+    public static Optional<java.nio.file.Path> fileToCreate(String dbSetting) {
+        return StoreDialect.sqliteFile(StoreDialect.jdbcUrl(dbSetting)).filter(file -> !java.nio.file.Files.exists(file));
+    }
+
+    private static Store open(String dbSetting, boolean create) {
+        if (!create) {
+            var missing = fileToCreate(dbSetting);
+            if (missing.isPresent()) {
+                throw new StoreException("no store at " + missing.get() + " (give --db or SEEK_DB; `useradmin add` creates one)", null);
+            }
+        }
         String url = StoreDialect.jdbcUrl(dbSetting);
         Map<String, String> settings = new HashMap<>();
         settings.put("db.source", "jdbc");

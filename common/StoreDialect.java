@@ -33,6 +33,14 @@ enum StoreDialect {
         return dbSetting.startsWith("jdbc:") ? dbSetting : "jdbc:sqlite:" + dbSetting;
     }
 
+    /** The SQLite file a JDBC URL names; empty for other databases and in-memory SQLite. */
+    static java.util.Optional<java.nio.file.Path> sqliteFile(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:sqlite:")) return java.util.Optional.empty();
+        String path = jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "").replaceFirst("^file:", "");
+        if (path.isEmpty() || path.startsWith(":memory:")) return java.util.Optional.empty();
+        return java.util.Optional.of(java.nio.file.Path.of(path).toAbsolutePath().normalize());
+    }
+
     static StoreDialect forUrl(String jdbcUrl) {
         return jdbcUrl.startsWith("jdbc:sqlite:") ? SQLITE : OTHER;
     }

@@ -30,7 +30,8 @@ class UserAdminProcessTest {
 
     @Test
     void addThenRefuseTheSameNameInAnyCase() {
-        assertOutcome(useradmin(PASSWORD + "\n", "add", "Alice"), 0, "added user alice\n", null);
+        assertOutcome(useradmin(PASSWORD + "\n", "add", "Alice"), 0,
+                "created a new store at " + dir.resolve("admin.db") + "\nadded user alice\n", null);
         assertOutcome(useradmin(PASSWORD + "\n", "add", "ALICE"), 1, "", "useradmin add: user alice already exists");
     }
 
@@ -60,7 +61,40 @@ class UserAdminProcessTest {
     }
 
     @Test
+    void onlyAddCreatesAStoreTheOthersNameThePathTheyLookedAt() {
+        Path db = dir.resolve("admin.db");
+        String missing = "no store at " + db + " (give --db or SEEK_DB; `useradmin add` creates one)";
+        assertOutcome(useradmin("", "list"), 1, "", "useradmin list: " + missing);
+        assertOutcome(useradmin(PASSWORD + "\n", "passwd", "alice"), 1, "", "useradmin passwd: " + missing);
+        assertOutcome(useradmin("", "unbind", "alice"), 1, "", "useradmin unbind: " + missing);
+        assertOutcome(useradmin("", "delete", "alice"), 1, "", "useradmin delete: " + missing);
+        assertFalse(java.nio.file.Files.exists(db), "no store was created");
+        assertOutcome(useradmin(PASSWORD + "\n", "add", "alice"), 0, "created a new store at " + db + "\nadded user alice\n", null);
+        assertOutcome(useradmin(PASSWORD + "\n", "add", "bob"), 0, "added user bob\n", null);
+    }
+
+    @Test
+    void onATerminalANewPasswordIsCheckedBeforeItIsRepeated() {
+        useradmin(PASSWORD + "\n", "add", "alice");
+        var env = Map.of("SEEK_DB", dir.resolve("admin.db").toString());
+        var result = Processes.run(Processes.jbangOnTerminal(env, "useradmin.java", "passwd", "alice"),
+                "short\n" + PASSWORD + "\n" + PASSWORD + "\n", 120);
+        String shown = result.stdout().replace(PASSWORD, "<typed password>").replace("\r", "");
+        assertEquals(0, result.exitCode(), shown);
+        assertTrue(shown.contains("New password: \npassword is too short: new passwords need at least 8 characters; try again\n"
+                + "New password: \nRepeat it: \nchanged the password of alice"), shown);
+    }
+
+    @Test
+    void aMistypedCommandNamesItAndTheCommandsThatExist() {
+        assertOutcome(useradmin("", "remove", "alice"), 2, "",
+                "useradmin: unknown command 'remove'; the commands are add, passwd, list, unbind, delete (see --help)");
+    }
+
+    @Test
     void listUnbindAndDelete() {
+        useradmin(PASSWORD + "\n", "add", "alice");
+        useradmin("", "delete", "alice");
         assertOutcome(useradmin("", "list"), 0, "no users\n", null);
         useradmin(PASSWORD + "\n", "add", "alice");
         try (var store = Store.open(dir.resolve("admin.db").toString())) {
@@ -82,10 +116,10 @@ class UserAdminProcessTest {
     @Test
     void storeThatCannotBeOpenedIsOneLine() {
         Path missing = dir.resolve("no/such/folder.db");
-        var result = useradmin("", "--db", missing.toString(), "list");
+        var result = useradmin(PASSWORD + "\n", "--db", missing.toString(), "add", "alice");
         assertEquals(1, result.exitCode());
         assertEquals(1, result.errorLines().size(), result.stderr());
-        assertTrue(result.errorLines().getFirst().startsWith("useradmin list: cannot open the store at " + missing), result.stderr());
+        assertTrue(result.errorLines().getFirst().startsWith("useradmin add: cannot open the store at " + missing), result.stderr());
     }
 
     @Test

@@ -3,7 +3,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -88,48 +87,41 @@ class UserAdminTest {
         assertEquals("no user named alice", refusal(() -> admin.delete("alice")));
     }
 
-    /** A terminal that answers prompts from a script and records them. */
-    static final class ScriptedTerminal implements Terminal {
-        final ArrayDeque<String> answers;
-        final java.util.ArrayList<String> prompts = new java.util.ArrayList<>();
-
-        ScriptedTerminal(String... answers) {
-            this.answers = new ArrayDeque<>(List.of(answers));
-        }
-
-        @Override public String readLine(String prompt) {
-            throw new AssertionError("a password is never read with echo");
-        }
-
-        @Override public char[] readPassword(String prompt) {
-            prompts.add(prompt);
-            String answer = answers.poll();
-            return answer == null ? null : answer.toCharArray();
-        }
-    }
-
     static BufferedReader stdin(String text) {
         return new BufferedReader(new StringReader(text));
     }
 
     @Test
     void onATerminalThePasswordIsAskedTwiceWithoutEcho() throws Exception {
-        var terminal = new ScriptedTerminal("s3cret pass", "s3cret pass");
+        var terminal = ScriptedTerminal.passwordsOnly("s3cret pass", "s3cret pass");
         assertEquals("s3cret pass", NewPasswordInput.read(Optional.of(terminal), false, stdin("")));
-        assertEquals(List.of("New password: ", "Repeat it: "), terminal.prompts);
+        assertEquals(List.of("no-echo New password: ", "no-echo Repeat it: "), terminal.prompts);
     }
 
     @Test
     void mismatchedOrAbandonedPromptsAreRefused() {
         assertEquals("the passwords do not match",
-                refusal(() -> NewPasswordInput.read(Optional.of(new ScriptedTerminal("one password", "another one")), false, stdin(""))));
-        assertEquals("no password given", refusal(() -> NewPasswordInput.read(Optional.of(new ScriptedTerminal()), false, stdin(""))));
+                refusal(() -> NewPasswordInput.read(Optional.of(ScriptedTerminal.passwordsOnly("one password", "another one")), false, stdin(""))));
+        assertEquals("no password given", refusal(() -> NewPasswordInput.read(Optional.of(ScriptedTerminal.passwordsOnly()), false, stdin(""))));
+    }
+
+    @Test
+    void onATerminalTheRulesAreCheckedAfterTheFirstEntry() throws Exception {
+        var terminal = ScriptedTerminal.passwordsOnly("short", "long enough now", "long enough now");
+        assertEquals("long enough now", NewPasswordInput.read(Optional.of(terminal), false, stdin("")));
+        assertEquals(List.of("no-echo New password: ", "no-echo New password: ", "no-echo Repeat it: "), terminal.prompts);
+        assertEquals(List.of("password is too short: new passwords need at least 8 characters; try again"), terminal.told);
+
+        var stubborn = ScriptedTerminal.passwordsOnly("short", "short", "short");
+        assertEquals("password is too short: new passwords need at least 8 characters",
+                refusal(() -> NewPasswordInput.read(Optional.of(stubborn), false, stdin(""))));
+        assertEquals(3, stubborn.prompts.size(), "three tries, and never the repeat prompt");
     }
 
     @Test
     void withoutATerminalOrWithPasswordStdinItReadsOneLine() throws Exception {
         assertEquals("from stdin 1", NewPasswordInput.read(Optional.empty(), false, stdin("from stdin 1\r\nignored\n")));
-        assertEquals("from stdin 2", NewPasswordInput.read(Optional.of(new ScriptedTerminal()), true, stdin("from stdin 2\n")));
+        assertEquals("from stdin 2", NewPasswordInput.read(Optional.of(ScriptedTerminal.passwordsOnly()), true, stdin("from stdin 2\n")));
         assertEquals("no password on standard input", refusal(() -> NewPasswordInput.read(Optional.empty(), false, stdin(""))));
     }
 

@@ -1,0 +1,51 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which address failures are counted under: SPEC section 9, the client address key. */
+class ClientAddressTest {
+
+    @Test
+    void withoutTrustedProxiesXForwardedForIsIgnored() {
+        assertEquals("198.51.100.7", ClientAddress.direct().of("198.51.100.7", List.of("203.0.113.1")));
+    }
+
+    @Test
+    void fromATrustedProxyTheRightMostUntrustedAddressCounts() {
+        var address = ClientAddress.trusting("127.0.0.1, 10.0.0.0/8");
+        assertEquals("203.0.113.9", address.of("127.0.0.1", List.of("192.0.2.66, 203.0.113.9")), "left of it is the client's say-so");
+        assertEquals("203.0.113.9", address.of("127.0.0.1", List.of("192.0.2.66, 203.0.113.9, 10.1.2.3")), "trusted hops are skipped");
+        assertEquals("203.0.113.9", address.of("10.9.9.9", List.of("192.0.2.66", "203.0.113.9")), "several headers read as one list");
+    }
+
+    @Test
+    void fromAnUntrustedPeerTheForwardedAddressIsNotBelieved() {
+        var address = ClientAddress.trusting("10.0.0.0/8");
+        assertEquals("192.0.2.5", address.of("192.0.2.5", List.of("203.0.113.9")));
+    }
+
+    @Test
+    void aProxyWithNoOrGarbledForwardedForCountsAsItself() {
+        var address = ClientAddress.trusting("127.0.0.1");
+        assertEquals("127.0.0.1", address.of("127.0.0.1", List.of()));
+        assertEquals("127.0.0.1", address.of("127.0.0.1", List.of("not-an-address")));
+        assertEquals("127.0.0.1", address.of("127.0.0.1", List.of("203.0.113.9, evil.example")), "no DNS, and no guessing past it");
+    }
+
+    @Test
+    void ipv6CountsByItsSlash64AndMappedIpv4AsIpv4() {
+        var address = ClientAddress.trusting("::1");
+        assertEquals("2001:db8:1:2::/64", address.of("2001:db8:1:2:aaaa:bbbb:cccc:dddd", List.of()));
+        assertEquals("2001:db8:1:2::/64", address.of("::1", List.of("[2001:db8:1:2::99]")));
+        assertEquals("192.0.2.1", address.of("::ffff:192.0.2.1", List.of()));
+    }
+
+    @Test
+    void aBadTrustedProxyEntryIsNamed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ClientAddress.trusting("127.0.0.1, proxy.internal"));
+        assertEquals("--trusted-proxies: not an IP address or CIDR block: proxy.internal", e.getMessage());
+        var bits = assertThrows(IllegalArgumentException.class, () -> ClientAddress.trusting("10.0.0.0/33"));
+        assertEquals("--trusted-proxies: prefix length must be 0 to 32: 10.0.0.0/33", bits.getMessage());
+    }
+}

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 class server implements Callable<Integer> {
 
     @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:SEEK_DB:-seek-auth.db}",
-            description = "SQLite file or JDBC URL (env SEEK_DB; default ${DEFAULT-VALUE})")
+            description = {"SQLite file or JDBC URL, e.g. jdbc:postgresql://HOST/DB?user=NAME",
+                    "(env SEEK_DB; default ${DEFAULT-VALUE}; password in env SEEK_DB_PASSWORD)"})
     String db;
 
     @Option(names = "--host", defaultValue = "${env:SEEK_HOST:-0.0.0.0}",
@@ -31,6 +32,11 @@ class server implements Callable<Integer> {
                     "Its password: env SEEK_TLS_KEYSTORE_PASSWORD, else a terminal prompt."})
     Path tlsKeystore;
 
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRS", defaultValue = "${env:SEEK_TRUSTED_PROXIES}",
+            description = {"reverse proxies whose X-Forwarded-For is believed: addresses and",
+                    "CIDR blocks, comma-separated (env SEEK_TRUSTED_PROXIES; default none)"})
+    String trustedProxies;
+
     public static void main(String[] args) {
         System.exit(Cli.execute(new server(), args));
     }
@@ -40,6 +46,13 @@ class server implements Callable<Integer> {
         Logging.configure();
         if (port < 0 || port > 65535) {
             System.err.println("server: --port must be between 0 and 65535 (see --help)");
+            return Cli.USAGE;
+        }
+        ClientAddress clientAddress;
+        try {
+            clientAddress = ClientAddress.trusting(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            System.err.println("server: " + e.getMessage() + " (see --help)");
             return Cli.USAGE;
         }
         javax.net.ssl.SSLContext tls = null;
@@ -54,14 +67,14 @@ class server implements Callable<Integer> {
         }
         Store store;
         try {
-            store = Store.open(db);
+            store = Store.open(db, System.getenv("SEEK_DB_PASSWORD"));
         } catch (Store.StoreException e) {
             return fail(e.getMessage());
         }
-        var service = new CheckService(store, new PasswordHasher(), new LoginThrottle(), HashingGate.forThisMachine());
+        var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store), HashingGate.forThisMachine());
         io.helidon.webserver.WebServer web;
         try {
-            web = AuthServer.start(host, port, tls, service);
+            web = AuthServer.start(host, port, tls, service, clientAddress);
         } catch (AuthServer.ListenException e) {
             store.close();
             return fail(e.getMessage());

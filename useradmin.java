@@ -19,11 +19,12 @@ import picocli.CommandLine.ScopeType;
                 "terminal, else (or with --password-stdin) one line of standard input.",
                 "Exit: 0 done, 1 refused (user exists, no such user, store failure), 2 bad input or usage."},
         subcommands = {useradmin.Add.class, useradmin.Passwd.class, useradmin.ListUsers.class,
-                useradmin.Unbind.class, useradmin.Delete.class})
+                useradmin.Unbind.class, useradmin.Delete.class, useradmin.Unlock.class})
 class useradmin {
 
     @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:SEEK_DB:-seek-auth.db}", scope = ScopeType.INHERIT,
-            description = "SQLite file or JDBC URL (env SEEK_DB; default ${DEFAULT-VALUE})")
+            description = {"SQLite file or JDBC URL, e.g. jdbc:postgresql://HOST/DB?user=NAME",
+                    "(env SEEK_DB; default ${DEFAULT-VALUE}; password in env SEEK_DB_PASSWORD)"})
     String db;
 
     public static void main(String[] args) {
@@ -38,9 +39,10 @@ class useradmin {
     int run(String command, Operation operation) {
         boolean creates = command.equals("add");
         var created = creates ? Store.fileToCreate(db) : java.util.Optional.<java.nio.file.Path>empty();
-        try (Store store = creates ? Store.open(db) : Store.openExisting(db)) {
+        String password = System.getenv("SEEK_DB_PASSWORD");
+        try (Store store = creates ? Store.open(db, password) : Store.openExisting(db, password)) {
             created.ifPresent(file -> System.out.println("created a new store at " + file));
-            System.out.print(operation.run(new UserAdmin(store, new PasswordHasher())));
+            System.out.print(operation.run(new UserAdmin(store, new PasswordHasher(), new FailureBudgets(store))));
             return 0;
         } catch (UserAdmin.Refused e) {
             return refused(command, e);
@@ -122,6 +124,21 @@ class useradmin {
                 return admin.unbind(user)
                         .map(machine -> "unbound " + name + " from machine " + machine.substring(0, 8) + "\n")
                         .orElse(name + " was not bound to a machine; nothing to do\n");
+            });
+        }
+    }
+
+    @Command(name = "unlock", mixinStandardHelpOptions = true, description = "Clear the user's failure counters, e.g. after an attack on the account.")
+    static class Unlock implements Callable<Integer> {
+        @ParentCommand useradmin parent;
+        @Parameters(paramLabel = "USER") String user;
+
+        @Override public Integer call() {
+            return parent.run("unlock", admin -> {
+                String name = UserAdmin.validUsername(user);
+                return admin.unlock(user) > 0
+                        ? "unlocked " + name + ": its failure counters are cleared\n"
+                        : name + " had no failures on record; nothing to do\n";
             });
         }
     }

@@ -36,13 +36,13 @@ public final class AuthServer {
      * Throws {@link ListenException} when the address cannot be bound: Helidon itself only logs
      * that and reports port -1.
      */
-    public static WebServer start(String host, int port, SSLContext sslContext, CheckService service) {
+    public static WebServer start(String host, int port, SSLContext sslContext, CheckService service, ClientAddress clientAddress) {
         if (port != 0) probe(host, port);
         var builder = WebServer.builder()
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
-                .routing(routing -> routes(routing, service));
+                .routing(routing -> routes(routing, service, clientAddress));
         if (sslContext != null) {
             builder.tls(Tls.builder().sslContext(sslContext).build());
         }
@@ -64,8 +64,8 @@ public final class AuthServer {
         }
     }
 
-    static void routes(HttpRouting.Builder routing, CheckService service) {
-        routing.get("/check", (req, res) -> answer(res, service.check(authValues(req), clientAddress(req))))
+    static void routes(HttpRouting.Builder routing, CheckService service, ClientAddress clientAddress) {
+        routing.get("/check", (req, res) -> answer(res, service.check(authValues(req), clientAddress.of(peer(req), forwardedFor(req)))))
                 .any("/check", (req, res) -> {
                     res.header(HeaderNames.ALLOW, "GET");
                     sendProblem(res, 405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "Only GET is allowed on /check.");
@@ -83,7 +83,12 @@ public final class AuthServer {
         return headers.contains(AUTH_HEADER) ? headers.get(AUTH_HEADER).allValues() : List.of();
     }
 
-    private static String clientAddress(ServerRequest req) {
+    private static List<String> forwardedFor(ServerRequest req) {
+        var headers = req.headers();
+        return headers.contains(HeaderNames.X_FORWARDED_FOR) ? headers.get(HeaderNames.X_FORWARDED_FOR).allValues() : List.of();
+    }
+
+    private static String peer(ServerRequest req) {
         return req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()
                 : req.remotePeer().host();

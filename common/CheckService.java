@@ -16,13 +16,13 @@ public final class CheckService {
 
     private final Store store;
     private final PasswordHasher hasher;
-    private final LoginThrottle throttle;
+    private final FailureBudgets budgets;
     private final HashingGate gate;
 
-    public CheckService(Store store, PasswordHasher hasher, LoginThrottle throttle, HashingGate gate) {
+    public CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate) {
         this.store = store;
         this.hasher = hasher;
-        this.throttle = throttle;
+        this.budgets = budgets;
         this.gate = gate;
     }
 
@@ -45,30 +45,37 @@ public final class CheckService {
 
     private CheckResult checkCredentials(Credentials credentials, String clientAddress) {
         String username = credentials.username();
-        Optional<Duration> wait = throttle.retryAfter(username, clientAddress);
-        if (wait.isPresent()) {
-            long seconds = retryAfterSeconds(wait.get());
-            return new CheckResult.Refused(CheckResult.Refusal.TOO_MANY_ATTEMPTS,
-                    "Too many failed attempts; retry after " + seconds + " seconds.", Duration.ofSeconds(seconds));
-        }
         try {
             Optional<Store.User> user = store.findUser(username);
-            String storedHash = user.map(Store.User::passwordHash).orElse(null);
-            Optional<Boolean> verified = gate.run(() -> hasher.verify(credentials.password(), storedHash));
-            if (verified.isEmpty()) {
-                return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE,
-                        "The server is busy; retry shortly.", Duration.ofSeconds(1));
+            boolean fromBoundMachine = user.map(u -> credentials.machineId().equals(u.machineId())).orElse(false);
+            var reservation = budgets.reserve(username, fromBoundMachine, clientAddress);
+            if (reservation instanceof FailureBudgets.Refused refused) {
+                long seconds = refused.retryAfter().toSeconds();
+                return new CheckResult.Refused(CheckResult.Refusal.TOO_MANY_ATTEMPTS,
+                        "Too many failed attempts; retry after " + seconds + " seconds.", refused.retryAfter());
             }
-            if (!verified.get()) {
-                throttle.recordFailure(username, clientAddress);
-                return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
+            var admitted = (FailureBudgets.Admitted) reservation;
+            var outcome = FailureBudgets.Outcome.ABANDONED;
+            try {
+                String storedHash = user.map(Store.User::passwordHash).orElse(null);
+                Optional<Boolean> verified = gate.run(() -> hasher.verify(credentials.password(), storedHash));
+                if (verified.isEmpty()) {
+                    return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE,
+                            "The server is busy; retry shortly.", Duration.ofSeconds(1));
+                }
+                if (!verified.get()) {
+                    outcome = FailureBudgets.Outcome.FAILED;
+                    return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
+                }
+                outcome = FailureBudgets.Outcome.VERIFIED;
+                CheckResult result = decideBinding(user, username, credentials.machineId());
+                if (result instanceof CheckResult.Ok && hasher.needsRehash(storedHash)) {
+                    rehash(username, storedHash, credentials.password());
+                }
+                return result;
+            } finally {
+                budgets.settle(admitted, outcome);
             }
-            throttle.recordSuccess(username);
-            CheckResult result = decideBinding(user, username, credentials.machineId());
-            if (result instanceof CheckResult.Ok && hasher.needsRehash(storedHash)) {
-                rehash(username, storedHash, credentials.password());
-            }
-            return result;
         } catch (Store.StoreException e) {
             LOG.log(Level.WARNING, "store failure: " + e.getMessage());
             return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE);
@@ -117,10 +124,6 @@ public final class CheckService {
 
     private static CheckResult.Refused malformed(String detail) {
         return new CheckResult.Refused(CheckResult.Refusal.MALFORMED_HEADER, detail, null);
-    }
-
-    private static long retryAfterSeconds(Duration wait) {
-        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     private static CheckResult logged(CheckResult result, Credentials credentials, String clientAddress) {

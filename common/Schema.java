@@ -20,17 +20,36 @@ final class Schema {
                         bound_at      VARCHAR(40),
                         last_check_at VARCHAR(40),
                         CHECK ((machine_id IS NULL AND bound_at IS NULL) OR (machine_id IS NOT NULL AND bound_at IS NOT NULL))
-                    )"""));
+                    )"""),
+            // Failure budgets (SPEC section 9), shared by every instance on the store. Times are
+            // epoch milliseconds; a row whose forget_at has passed, with nothing in flight, is deleted.
+            List.of("""
+                    CREATE TABLE failure_counters (
+                        counter_key     VARCHAR(200) NOT NULL PRIMARY KEY,
+                        failures        INTEGER      NOT NULL,
+                        last_failure_at BIGINT       NOT NULL,
+                        in_flight       INTEGER      NOT NULL,
+                        in_flight_at    BIGINT       NOT NULL,
+                        window_start    BIGINT       NOT NULL,
+                        window_failures INTEGER      NOT NULL,
+                        forget_at       BIGINT       NOT NULL
+                    )""",
+                    "CREATE INDEX failure_counters_forget_at ON failure_counters (forget_at)"));
 
     static int latestVersion() {
         return MIGRATIONS.size();
     }
 
-    /** Brings the store to the latest version; safe when several processes start at once. */
-    static void migrate(DbClient db) {
-        db.execute().dml("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    /**
+     * Brings the store to the latest version; safe when several processes start at once on
+     * an empty database: everything, the version table included, is made in one transaction
+     * under the dialect's migration lock (SQLite's write lock is one already).
+     */
+    static void migrate(DbClient db, StoreDialect dialect) {
         var tx = db.transaction();
         try {
+            dialect.migrationLock().ifPresent(tx::get);
+            tx.dml("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int current = currentVersion(tx);
             if (current > latestVersion()) {
                 throw new IllegalStateException("the store has schema version " + current

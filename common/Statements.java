@@ -7,7 +7,10 @@ final class Statements {
 
     static final String USER_COLUMNS = "username, password_hash, created_at, machine_id, bound_at, last_check_at";
 
-    static DbStatements all() {
+    static final String COUNTER_COLUMNS =
+            "counter_key, failures, last_failure_at, in_flight, in_flight_at, window_start, window_failures, forget_at";
+
+    static DbStatements all(StoreDialect dialect) {
         return DbStatements.builder()
                 .addStatement("get-user", "SELECT " + USER_COLUMNS + " FROM users WHERE username = :username")
                 .addStatement("get-machine-owner", "SELECT username FROM users WHERE machine_id = :machine_id")
@@ -33,6 +36,24 @@ final class Statements {
                         UPDATE users SET machine_id = NULL, bound_at = NULL
                         WHERE username = :username AND machine_id IS NOT NULL""")
                 .addStatement("delete-user", "DELETE FROM users WHERE username = :username")
+                // Failure counters: made when first needed, then read under a row lock, decided on
+                // and written back in one transaction, so concurrent attempts on any instance queue.
+                .addStatement("insert-counter-if-absent", """
+                        INSERT INTO failure_counters (""" + COUNTER_COLUMNS + """
+                        ) VALUES (:counter_key, 0, 0, 0, 0, 0, 0, 0)
+                        ON CONFLICT (counter_key) DO NOTHING""")
+                .addStatement("lock-counter", "SELECT " + COUNTER_COLUMNS
+                        + " FROM failure_counters WHERE counter_key = :counter_key" + dialect.lockRows())
+                .addStatement("update-counter", """
+                        UPDATE failure_counters SET failures = :failures, last_failure_at = :last_failure_at,
+                            in_flight = :in_flight, in_flight_at = :in_flight_at, window_start = :window_start,
+                            window_failures = :window_failures, forget_at = :forget_at
+                        WHERE counter_key = :counter_key""")
+                .addStatement("delete-counter", "DELETE FROM failure_counters WHERE counter_key = :counter_key")
+                .addStatement("delete-forgotten-counters", """
+                        DELETE FROM failure_counters
+                        WHERE forget_at < :now AND (in_flight = 0 OR in_flight_at < :stale_before)""")
+                .addStatement("count-counters", "SELECT COUNT(*) AS n FROM failure_counters")
                 .build();
     }
 }

@@ -4,6 +4,7 @@
 //DEPS io.helidon.dbclient:helidon-dbclient-hikari
 //DEPS io.helidon.config:helidon-config
 //DEPS org.xerial:sqlite-jdbc:3.53.4.0
+//DEPS org.postgresql:postgresql:42.7.14
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 
 import io.helidon.config.Config;
@@ -45,23 +46,48 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private final DbClient db;
+    /**
+     * One failure counter of SPEC section 9, as stored. Times are epoch milliseconds (0: never).
+     * A counter with no failures, no window and nothing in flight is deleted rather than kept.
+     */
+    public record Counter(String key, int failures, long lastFailureAt, int inFlight, long inFlightAt,
+                          long windowStart, int windowFailures, long forgetAt) {
+        static Counter empty(String key) {
+            return new Counter(key, 0, 0, 0, 0, 0, 0, 0);
+        }
 
-    private Store(DbClient db) {
+        public boolean isEmpty() {
+            return failures == 0 && inFlight == 0 && windowFailures == 0;
+        }
+    }
+
+    private final DbClient db;
+    private final String name;
+
+    private Store(DbClient db, String name) {
         this.db = db;
+        this.name = name;
     }
 
     /** Opens (creating the SQLite file when needed) and migrates the store named by a --db setting. */
     public static Store open(String dbSetting) {
-        return open(dbSetting, true);
+        return open(dbSetting, null, true);
+    }
+
+    /**
+     * Like {@link #open(String)}, with the database password (SEEK_DB_PASSWORD), which wins
+     * over one inside the URL; null when there is none.
+     */
+    public static Store open(String dbSetting, String password) {
+        return open(dbSetting, password, true);
     }
 
     /**
      * Opens the store only if it exists: for commands that read or change existing users,
      * where a mistyped path or another working folder must not yield a new, empty store.
      */
-    public static Store openExisting(String dbSetting) {
-        return open(dbSetting, false);
+    public static Store openExisting(String dbSetting, String password) {
+        return open(dbSetting, password, false);
     }
 
     /** The SQLite file that open() would create for this setting, if it does not exist yet. */
@@ -69,7 +95,8 @@ public final class Store implements AutoCloseable {
         return StoreDialect.sqliteFile(StoreDialect.jdbcUrl(dbSetting)).filter(file -> !java.nio.file.Files.exists(file));
     }
 
-    private static Store open(String dbSetting, boolean create) {
+    private static Store open(String dbSetting, String password, boolean create) {
+        String shown = StoreDialect.redacted(dbSetting);
         if (!create) {
             var missing = fileToCreate(dbSetting);
             if (missing.isPresent()) {
@@ -77,12 +104,14 @@ public final class Store implements AutoCloseable {
             }
         }
         String url = StoreDialect.jdbcUrl(dbSetting);
+        StoreDialect dialect = StoreDialect.forUrl(url);
         Map<String, String> settings = new HashMap<>();
         settings.put("db.source", "jdbc");
-        settings.put("db.connection.url", url);
+        settings.put("db.connection.url", password == null ? url : StoreDialect.withoutPassword(url));
+        if (password != null) settings.put("db.connection.password", password);
         settings.put("db.connection.poolName", "seek-auth");
         settings.put("db.connection.connectionTimeout", "5000");
-        StoreDialect.forUrl(url).poolProperties().forEach((key, value) -> settings.put("db.connection." + key, value));
+        dialect.poolProperties().forEach((key, value) -> settings.put("db.connection." + key, value));
         Config config = Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
@@ -90,16 +119,26 @@ public final class Store implements AutoCloseable {
                 .build();
         DbClient db;
         try {
-            db = DbClient.builder(config.get("db")).statements(Statements.all()).build();
+            db = DbClient.builder(config.get("db")).statements(Statements.all(dialect)).build();
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store at " + dbSetting + ": " + rootMessage(e), e);
+            throw new StoreException("cannot open the store at " + shown + ": " + rootMessage(e), e);
         }
-        var store = new Store(db);
-        store.run(() -> {
-            Schema.migrate(db);
-            return null;
-        });
+        var store = new Store(db, shown);
+        try {
+            store.run(() -> {
+                Schema.migrate(db, dialect);
+                return null;
+            });
+        } catch (StoreException e) {
+            db.close();
+            throw new StoreException("cannot open the store at " + shown + ": " + e.getMessage(), e);
+        }
         return store;
+    }
+
+    /** The --db setting this store was opened with, any password in it shown as ***. */
+    public String name() {
+        return name;
     }
 
     public Optional<User> findUser(String username) {
@@ -168,9 +207,87 @@ public final class Store implements AutoCloseable {
         return update("delete-user", Map.of("username", username)) == 1;
     }
 
+    /** What a decision on counters returns: its result, and every counter as it is to be stored. */
+    public record CounterDecision<T>(T result, List<Counter> counters) {}
+
+    /**
+     * Reads the counters of these keys (empty ones where none is stored) under a row lock,
+     * lets decide() work out their new state, and writes that back, all in one transaction:
+     * concurrent calls on the same keys, from any instance, take turns. Keys are locked in
+     * sorted order, so two calls cannot deadlock. Empty counters are deleted, not stored.
+     */
+    public <T> T updateCounters(List<String> keys, java.util.function.Function<Map<String, Counter>, CounterDecision<T>> decide) {
+        return run(() -> {
+            var tx = db.transaction();
+            try {
+                var current = new java.util.TreeMap<String, Counter>();
+                for (String key : new java.util.TreeSet<>(keys)) {
+                    tx.createNamedInsert("insert-counter-if-absent").addParam("counter_key", key).execute();
+                    current.put(key, tx.createNamedGet("lock-counter").addParam("counter_key", key).execute()
+                            .map(Store::counter).orElse(Counter.empty(key)));
+                }
+                CounterDecision<T> decision = decide.apply(java.util.Collections.unmodifiableMap(current));
+                for (Counter counter : decision.counters()) {
+                    if (counter.isEmpty()) {
+                        tx.createNamedDelete("delete-counter").addParam("counter_key", counter.key()).execute();
+                    } else {
+                        tx.createNamedUpdate("update-counter").params(counterParams(counter)).execute();
+                    }
+                }
+                tx.commit();
+                return decision.result();
+            } catch (RuntimeException e) {
+                rollbackQuietly(tx);
+                throw e;
+            }
+        });
+    }
+
+    /** Deletes counters forgotten before now, unless an attempt on them is in flight since staleBefore or later. */
+    public long deleteForgottenCounters(long now, long staleBefore) {
+        return update("delete-forgotten-counters", Map.of("now", now, "stale_before", staleBefore));
+    }
+
+    /** Deletes these counters; returns how many there were. */
+    public long deleteCounters(List<String> keys) {
+        long deleted = 0;
+        for (String key : keys) deleted += update("delete-counter", Map.of("counter_key", key));
+        return deleted;
+    }
+
+    public long countCounters() {
+        return run(() -> db.execute().createNamedGet("count-counters").execute()
+                .map(row -> row.column("n").get(Number.class).longValue()).orElse(0L));
+    }
+
     @Override
     public void close() {
         db.close();
+    }
+
+    private static void rollbackQuietly(io.helidon.dbclient.DbTransaction tx) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException alreadyFailed) {
+            // The connection is gone with the failure that brought us here; that one is reported.
+        }
+    }
+
+    private static Map<String, Object> counterParams(Counter c) {
+        return Map.of("counter_key", c.key(), "failures", c.failures(), "last_failure_at", c.lastFailureAt(),
+                "in_flight", c.inFlight(), "in_flight_at", c.inFlightAt(), "window_start", c.windowStart(),
+                "window_failures", c.windowFailures(), "forget_at", c.forgetAt());
+    }
+
+    private static Counter counter(DbRow row) {
+        return new Counter(text(row, "counter_key"), number(row, "failures").intValue(), number(row, "last_failure_at").longValue(),
+                number(row, "in_flight").intValue(), number(row, "in_flight_at").longValue(),
+                number(row, "window_start").longValue(), number(row, "window_failures").intValue(),
+                number(row, "forget_at").longValue());
+    }
+
+    private static Number number(DbRow row, String column) {
+        return row.column(column).get(Number.class);
     }
 
     private long update(String statement, Map<String, Object> params) {

@@ -1,10 +1,13 @@
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What differs between the databases the store runs on, kept in one place:
  * how a JDBC URL is made from the --db setting, the connection properties,
- * and how a unique-constraint violation is recognised.
+ * how rows are locked, how a migration is serialised, and how a
+ * unique-constraint violation is recognised.
  */
 enum StoreDialect {
 
@@ -15,17 +18,34 @@ enum StoreDialect {
             "dataSource.busy_timeout", "5000",
             "dataSource.foreign_keys", "true",
             // BEGIN IMMEDIATE: a transaction takes the write lock up front, so two
-            // read-then-write transactions cannot deadlock into SQLITE_BUSY.
+            // read-then-write transactions cannot deadlock into SQLITE_BUSY, and every
+            // transaction (a migration, a counter update) runs alone.
             "dataSource.transaction_mode", "IMMEDIATE",
             // SQLite has one writer at a time: a small pool avoids queueing on its lock.
-            "maximumPoolSize", "4")),
+            "maximumPoolSize", "4"),
+            "", null),
 
-    OTHER(Map.of("maximumPoolSize", "10"));
+    POSTGRESQL(Map.of(
+            // A lost database must give an answer within 10 s, never a hang (seconds).
+            "dataSource.connectTimeout", "5",
+            "dataSource.socketTimeout", "10",
+            "dataSource.loginTimeout", "5",
+            "maximumPoolSize", "10"),
+            // Row locks held to the end of the transaction: counters are read, decided on and written as one.
+            " FOR UPDATE",
+            // One migration at a time, across every instance that starts on the database.
+            "SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(7349182)) AS lock"),
+
+    OTHER(Map.of("maximumPoolSize", "10"), " FOR UPDATE", null);
 
     private final Map<String, String> poolProperties;
+    private final String lockRows;
+    private final String migrationLock;
 
-    StoreDialect(Map<String, String> poolProperties) {
+    StoreDialect(Map<String, String> poolProperties, String lockRows, String migrationLock) {
         this.poolProperties = poolProperties;
+        this.lockRows = lockRows;
+        this.migrationLock = migrationLock;
     }
 
     /** The --db setting is a JDBC URL, or else the path of a SQLite file. */
@@ -33,21 +53,43 @@ enum StoreDialect {
         return dbSetting.startsWith("jdbc:") ? dbSetting : "jdbc:sqlite:" + dbSetting;
     }
 
-    /** The SQLite file a JDBC URL names; empty for other databases and in-memory SQLite. */
-    static java.util.Optional<java.nio.file.Path> sqliteFile(String jdbcUrl) {
-        if (!jdbcUrl.startsWith("jdbc:sqlite:")) return java.util.Optional.empty();
-        String path = jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "").replaceFirst("^file:", "");
-        if (path.isEmpty() || path.startsWith(":memory:")) return java.util.Optional.empty();
-        return java.util.Optional.of(java.nio.file.Path.of(path).toAbsolutePath().normalize());
+    static StoreDialect forUrl(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) return SQLITE;
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) return POSTGRESQL;
+        return OTHER;
     }
 
-    static StoreDialect forUrl(String jdbcUrl) {
-        return jdbcUrl.startsWith("jdbc:sqlite:") ? SQLITE : OTHER;
+    /** The SQLite file a JDBC URL names; empty for other databases and in-memory SQLite. */
+    static Optional<Path> sqliteFile(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:sqlite:")) return Optional.empty();
+        String path = jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "").replaceFirst("^file:", "");
+        if (path.isEmpty() || path.startsWith(":memory:")) return Optional.empty();
+        return Optional.of(Path.of(path).toAbsolutePath().normalize());
+    }
+
+    /** The setting with any password in it shown as ***, for every message that names the store. */
+    static String redacted(String dbSetting) {
+        return dbSetting.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+    }
+
+    /** The URL without its password parameter, for when the password comes from SEEK_DB_PASSWORD. */
+    static String withoutPassword(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)([?&;])password=[^&;]*&?", "$1").replaceAll("[?&;]$", "");
     }
 
     /** Hikari pool properties (Hikari's own names; "dataSource." ones go to the driver). */
     Map<String, String> poolProperties() {
         return poolProperties;
+    }
+
+    /** Appended to a SELECT that reads rows to update in the same transaction. */
+    String lockRows() {
+        return lockRows;
+    }
+
+    /** A statement that serialises migrations across processes, if the database needs one. */
+    Optional<String> migrationLock() {
+        return Optional.ofNullable(migrationLock);
     }
 
     /** SQLSTATE class 23 is an integrity constraint violation; SQLite reports SQLITE_CONSTRAINT (19). */

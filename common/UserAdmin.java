@@ -22,10 +22,12 @@ public final class UserAdmin {
 
     private final Store store;
     private final PasswordHasher hasher;
+    private final FailureBudgets budgets;
 
-    public UserAdmin(Store store, PasswordHasher hasher) {
+    public UserAdmin(Store store, PasswordHasher hasher, FailureBudgets budgets) {
         this.store = store;
         this.hasher = hasher;
+        this.budgets = budgets;
     }
 
     /** Creates the user; returns the canonical (lower-case) name. */
@@ -62,6 +64,13 @@ public final class UserAdmin {
         String name = validUsername(username);
         if (!store.deleteUser(name)) throw noSuchUser(name);
         return name;
+    }
+
+    /** Clears the user's failure counters; returns how many there were. */
+    public long unlock(String username) throws Refused {
+        String name = validUsername(username);
+        existing(name);
+        return budgets.unlock(name);
     }
 
     public List<Store.User> list() {

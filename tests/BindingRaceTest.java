@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BindingRaceTest {
 
     static final int RACERS = 8;
+    /** One account takes at most five attempts in flight (SPEC section 9); more would meet a fair 429. */
+    static final int SAME_ACCOUNT_RACERS = 5;
     static final String PASSWORD = "race-Pa55word";
 
     @TempDir Path dir;
@@ -71,7 +73,7 @@ class BindingRaceTest {
     @RepeatedTest(4)
     void oneUserManyMachines(org.junit.jupiter.api.RepetitionInfo repetition) throws Exception {
         var requests = new ArrayList<Callable<HttpResponse<String>>>();
-        for (int i = 0; i < RACERS; i++) {
+        for (int i = 0; i < SAME_ACCOUNT_RACERS; i++) {
             String machine = machine(repetition.getCurrentRepetition(), i);
             requests.add(() -> server.check("racer0", PASSWORD, machine));
         }
@@ -89,7 +91,7 @@ class BindingRaceTest {
     void sameUserSameMachineAllSucceedWithOneNewBinding() throws Exception {
         String machine = machine(0x77, 0x77);
         var requests = new ArrayList<Callable<HttpResponse<String>>>();
-        for (int i = 0; i < RACERS; i++) requests.add(() -> server.check("racer1", PASSWORD, machine));
+        for (int i = 0; i < SAME_ACCOUNT_RACERS; i++) requests.add(() -> server.check("racer1", PASSWORD, machine));
         var responses = race(requests);
 
         assertEquals(List.of(), responses.stream().filter(r -> r.statusCode() != 200).map(r -> r.statusCode() + " " + r.body()).toList());

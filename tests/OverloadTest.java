@@ -12,17 +12,21 @@ import org.junit.jupiter.api.io.TempDir;
 class OverloadTest {
 
     static final String PASSWORD = "overload-Pa55";
-    static final String M1 = "0a".repeat(32);
 
     @TempDir Path dir;
 
     @Test
     void requestsPastTheQueueGet503WithRetryAfter() throws Exception {
         // One hash at a time and one waiting: of 12 simultaneous checks, most must be turned away.
-        try (var server = new TestServer(dir.resolve("o.db").toString(), new LoginThrottle(), new HashingGate(1, 1))) {
-            server.addUser("alice", PASSWORD);
+        try (var server = new TestServer(dir.resolve("o.db").toString(), new HashingGate(1, 1), ClientAddress.direct())) {
+            // Twelve users, so that no failure budget (5 in flight per account) turns any away first.
             var requests = new ArrayList<Callable<HttpResponse<String>>>();
-            for (int i = 0; i < 12; i++) requests.add(() -> server.check("alice", PASSWORD, M1));
+            for (int i = 0; i < 12; i++) {
+                String user = "user" + i;
+                String machine = String.format("%064x", i);
+                server.addUser(user, PASSWORD);
+                requests.add(() -> server.check(user, PASSWORD, machine));
+            }
             var responses = new ArrayList<HttpResponse<String>>();
             try (var pool = Executors.newFixedThreadPool(12)) {
                 for (var f : pool.invokeAll(requests)) responses.add(f.get());

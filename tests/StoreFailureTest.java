@@ -19,7 +19,7 @@ class StoreFailureTest {
         Path file = dir.resolve("locked.db");
         // A short busy timeout, given the way an operator would: in the JDBC URL.
         String url = "jdbc:sqlite:" + file + "?busy_timeout=200";
-        try (var server = new TestServer(url, new LoginThrottle(), HashingGate.forThisMachine())) {
+        try (var server = new TestServer(url)) {
             server.addUser("alice", PASSWORD);
 
             try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file)) {
@@ -43,7 +43,7 @@ class StoreFailureTest {
     @Test
     void vanishedStoreGives503() throws Exception {
         Path file = dir.resolve("gone.db");
-        try (var server = new TestServer(file.toString(), new LoginThrottle(), HashingGate.forThisMachine())) {
+        try (var server = new TestServer(file.toString())) {
             server.addUser("alice", PASSWORD);
             try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file)) {
                 other.createStatement().execute("DROP TABLE users");

@@ -88,7 +88,7 @@ class UserAdminProcessTest {
     @Test
     void aMistypedCommandNamesItAndTheCommandsThatExist() {
         assertOutcome(useradmin("", "remove", "alice"), 2, "",
-                "useradmin: unknown command 'remove'; the commands are add, passwd, list, unbind, delete (see --help)");
+                "useradmin: unknown command 'remove'; the commands are add, passwd, list, unbind, delete, unlock (see --help)");
     }
 
     @Test

@@ -22,7 +22,7 @@ class UserAdminTest {
     @BeforeEach
     void open() {
         store = Store.open(dir.resolve("admin.db").toString());
-        admin = new UserAdmin(store, TestServer.HASHER);
+        admin = new UserAdmin(store, TestServer.HASHER, new FailureBudgets(store));
     }
 
     @AfterEach

@@ -38,13 +38,38 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TestServer(Path dbFile) {
-        this(dbFile.toString(), new LoginThrottle(), HashingGate.forThisMachine());
+        this(dbFile.toString());
     }
 
-    public TestServer(String dbSetting, LoginThrottle throttle, HashingGate gate) {
+    /** A server on this store (a SQLite file or a JDBC URL), with the production budgets and gate. */
+    public TestServer(String dbSetting) {
+        this(dbSetting, HashingGate.forThisMachine(), ClientAddress.direct());
+    }
+
+    /**
+     * A server that believes X-Forwarded-For from loopback, so one test can send attempts
+     * from many client addresses (see {@link #checkFrom}).
+     */
+    public static TestServer trustingLoopbackProxy(String dbSetting) {
+        return new TestServer(dbSetting, HashingGate.forThisMachine(), ClientAddress.trusting("127.0.0.1"));
+    }
+
+    public TestServer(String dbSetting, HashingGate gate, ClientAddress clientAddress) {
+        this(dbSetting, gate, clientAddress, java.time.Clock.systemUTC());
+    }
+
+    /** A server whose failure budgets run on this clock (a {@link TestClock}, say). */
+    public TestServer(String dbSetting, HashingGate gate, ClientAddress clientAddress, java.time.Clock clock) {
         Logger.getLogger("").addHandler(logCapture);
         this.store = Store.open(dbSetting);
-        this.web = AuthServer.start("127.0.0.1", 0, null, new CheckService(store, HASHER, throttle, gate));
+        try {
+            this.web = AuthServer.start("127.0.0.1", 0, null,
+                    new CheckService(store, HASHER, new FailureBudgets(store, clock), gate), clientAddress);
+        } catch (RuntimeException e) {
+            store.close();
+            Logger.getLogger("").removeHandler(logCapture);
+            throw e;
+        }
         this.check = URI.create("http://127.0.0.1:" + web.port() + "/check");
     }
 
@@ -59,6 +84,16 @@ public final class TestServer implements AutoCloseable {
         secrets.add(password);
         secrets.add(machineId);  // only its first 8 characters may be logged
         return get(check, HeaderCodec.encode(username, password, machineId));
+    }
+
+    /** A check that claims, through X-Forwarded-For, to come from this client address. */
+    public HttpResponse<String> checkFrom(String clientAddress, String username, String password, String machineId) {
+        secrets.add(password);
+        secrets.add(machineId);
+        String value = HeaderCodec.encode(username, password, machineId);
+        secrets.add(value);
+        return send(HttpRequest.newBuilder(check).timeout(Duration.ofSeconds(30))
+                .header(HeaderCodec.HEADER_NAME, value).header("X-Forwarded-For", clientAddress).GET().build());
     }
 
     /** GET with one SEEK_CUSTOM_AUTH header per value given (none for no header). */

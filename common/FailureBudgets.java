@@ -1,0 +1,219 @@
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The failure budgets of SPEC section 9, kept in the store so that they hold across
+ * every server instance and every concurrent request.
+ *
+ * <p>An attempt is counted under two keys: its account (one key for attempts from the
+ * machine the user is bound to, another for every other attempt on that username, so a
+ * stranger cannot lock alice out of her own machine) and its client address. Before its
+ * hash runs, {@link #reserve} takes a slot on both keys atomically, or refuses with how
+ * long to wait; afterwards {@link #settle} turns the slot into a failure, gives it back,
+ * or (for a verified password) clears the account key.
+ */
+public final class FailureBudgets {
+
+    /**
+     * How one kind of key is budgeted: free failures, then a wait that starts at firstWait
+     * and doubles with each further failure up to maxWait; forgotten after forgetAfter
+     * without a failure. With windowCap above 0, also at most windowCap failures per window.
+     */
+    public record Policy(int freeFailures, Duration firstWait, Duration maxWait, Duration forgetAfter,
+                         int windowCap, Duration window) {
+
+        /** The wait after this many consecutive failures: zero while they are free. */
+        Duration backoff(int failures) {
+            if (failures < freeFailures) return Duration.ZERO;
+            Duration wait = firstWait.multipliedBy(1L << Math.min(failures - freeFailures, 30));
+            return wait.compareTo(maxWait) > 0 ? maxWait : wait;
+        }
+    }
+
+    public static final Policy ACCOUNT_FROM_BOUND_MACHINE =
+            new Policy(5, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(15), 0, Duration.ZERO);
+    /** NIST SP 800-63B 5.2.2: no more than 100 failures on one account in a day. */
+    public static final Policy ACCOUNT_FROM_ELSEWHERE =
+            new Policy(5, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(15), 100, Duration.ofHours(24));
+    public static final Policy ADDRESS =
+            new Policy(20, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofHours(1), 0, Duration.ZERO);
+
+    /** A slot held longer than this belongs to an instance that died mid-attempt; it is given back. */
+    static final Duration STALE_RESERVATION = Duration.ofMinutes(1);
+    /** The wait while the free budget is taken by attempts still in flight. */
+    static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(1);
+    /** How often one instance deletes forgotten counters. */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+
+    /** What became of an attempt that held a reservation. */
+    public enum Outcome {
+        /** The password was wrong (a 401): a failure on every key. */
+        FAILED,
+        /** The password verified: the account key is cleared, the address slot given back. */
+        VERIFIED,
+        /** No verdict (busy, store failure): the slots are given back, nothing counts. */
+        ABANDONED
+    }
+
+    /** The answer of {@link #reserve}: go ahead holding these slots, or wait. */
+    public sealed interface Reservation {}
+
+    /** The attempt holds a slot on each of these keys until it is settled. */
+    public record Admitted(String accountKey, String addressKey) implements Reservation {}
+
+    /** The attempt must wait this long (whole seconds, at least one). */
+    public record Refused(Duration retryAfter) implements Reservation {}
+
+    private final Store store;
+    private final Clock clock;
+    /** When this instance last deleted forgotten counters (epoch ms; 0: not yet). */
+    private volatile long lastSweep = 0;
+
+    public FailureBudgets(Store store) {
+        this(store, Clock.systemUTC());
+    }
+
+    public FailureBudgets(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The account key for an attempt on this (canonical) username. */
+    static String accountKey(String username, boolean fromBoundMachine) {
+        return (fromBoundMachine ? "machine:" : "account:") + username;
+    }
+
+    static String addressKey(String clientAddress) {
+        return "address:" + clientAddress;
+    }
+
+    static Policy policyOf(String key) {
+        if (key.startsWith("machine:")) return ACCOUNT_FROM_BOUND_MACHINE;
+        if (key.startsWith("account:")) return ACCOUNT_FROM_ELSEWHERE;
+        return ADDRESS;
+    }
+
+    /**
+     * Takes a slot on the attempt's account key and address key, or refuses when either
+     * must wait. Throws {@link Store.StoreException} when the store fails.
+     */
+    public Reservation reserve(String username, boolean fromBoundMachine, String clientAddress) {
+        long now = clock.millis();
+        sweepNowAndThen(now);
+        var keys = List.of(accountKey(username, fromBoundMachine), addressKey(clientAddress));
+        return store.updateCounters(keys, stored -> {
+            var counters = new ArrayList<Store.Counter>();
+            long wait = 0;
+            for (String key : keys) {
+                Store.Counter counter = current(stored.get(key), now);
+                counters.add(counter);
+                wait = Math.max(wait, waitMillis(counter, policyOf(key), now));
+            }
+            if (wait > 0) return new Store.CounterDecision<>(new Refused(wholeSeconds(wait)), counters);
+            var reserved = counters.stream().map(c -> withForgetAt(
+                    new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), c.inFlight() + 1, now,
+                            c.windowStart(), c.windowFailures(), 0), now)).toList();
+            return new Store.CounterDecision<>(new Admitted(keys.get(0), keys.get(1)), reserved);
+        });
+    }
+
+    /**
+     * Settles a reservation. Never throws: when the store fails, the slots are
+     * given back by time instead ({@link #STALE_RESERVATION}).
+     */
+    public void settle(Admitted reservation, Outcome outcome) {
+        long now = clock.millis();
+        var keys = List.of(reservation.accountKey(), reservation.addressKey());
+        try {
+            store.updateCounters(keys, stored -> {
+                var counters = new ArrayList<Store.Counter>();
+                for (String key : keys) {
+                    counters.add(withForgetAt(settled(current(stored.get(key), now), policyOf(key), outcome,
+                            key.equals(reservation.accountKey()), now), now));
+                }
+                return new Store.CounterDecision<>(null, counters);
+            });
+        } catch (Store.StoreException e) {
+            System.getLogger("seek-auth.budgets").log(System.Logger.Level.WARNING,
+                    "could not settle an attempt's failure counters: " + e.getMessage());
+        }
+    }
+
+    /** Clears the user's account counters (both kinds), e.g. after an attack; returns how many there were. */
+    public long unlock(String username) {
+        return store.deleteCounters(List.of(accountKey(username, true), accountKey(username, false)));
+    }
+
+    /** Deletes every counter that has been forgotten; returns how many. */
+    public long deleteForgotten() {
+        long now = clock.millis();
+        lastSweep = now;
+        return store.deleteForgottenCounters(now, now - STALE_RESERVATION.toMillis());
+    }
+
+    private void sweepNowAndThen(long now) {
+        if (now - lastSweep >= SWEEP_EVERY.toMillis()) deleteForgotten();
+    }
+
+    /** The counter as it stands now: stale slots given back, failures and windows forgotten in time. */
+    static Store.Counter current(Store.Counter c, long now) {
+        Policy policy = policyOf(c.key());
+        int inFlight = c.inFlight() > 0 && now - c.inFlightAt() > STALE_RESERVATION.toMillis() ? 0 : c.inFlight();
+        boolean failuresForgotten = c.failures() > 0 && now > c.lastFailureAt() + policy.forgetAfter().toMillis();
+        boolean windowOver = c.windowFailures() > 0 && now >= c.windowStart() + policy.window().toMillis();
+        return new Store.Counter(c.key(), failuresForgotten ? 0 : c.failures(), c.lastFailureAt(), inFlight, c.inFlightAt(),
+                windowOver ? 0 : c.windowStart(), windowOver ? 0 : c.windowFailures(), c.forgetAt());
+    }
+
+    /** How long an attempt on this key must wait now, in milliseconds; 0 to go ahead. */
+    static long waitMillis(Store.Counter c, Policy policy, long now) {
+        long wait = 0;
+        if (policy.windowCap() > 0 && c.windowFailures() >= policy.windowCap()) {
+            wait = c.windowStart() + policy.window().toMillis() - now;
+        }
+        if (c.failures() + c.inFlight() < policy.freeFailures()) return wait;
+        if (c.failures() < policy.freeFailures()) {
+            // The free budget is taken by attempts still in flight: at most that many verify at once.
+            return Math.max(wait, IN_FLIGHT_WAIT.toMillis());
+        }
+        long backoffLeft = c.lastFailureAt() + policy.backoff(c.failures()).toMillis() - now;
+        if (backoffLeft > 0) return Math.max(wait, backoffLeft);
+        // The wait is over: one attempt at a time may try.
+        return c.inFlight() > 0 ? Math.max(wait, IN_FLIGHT_WAIT.toMillis()) : wait;
+    }
+
+    static Store.Counter settled(Store.Counter c, Policy policy, Outcome outcome, boolean isAccountKey, long now) {
+        int inFlight = Math.max(0, c.inFlight() - 1);
+        return switch (outcome) {
+            case ABANDONED -> new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), inFlight, c.inFlightAt(),
+                    c.windowStart(), c.windowFailures(), c.forgetAt());
+            case VERIFIED -> isAccountKey
+                    ? new Store.Counter(c.key(), 0, 0, inFlight, c.inFlightAt(), 0, 0, 0)
+                    : new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), inFlight, c.inFlightAt(),
+                            c.windowStart(), c.windowFailures(), c.forgetAt());
+            case FAILED -> {
+                boolean windowed = policy.windowCap() > 0;
+                long windowStart = !windowed ? 0 : c.windowFailures() == 0 ? now : c.windowStart();
+                int windowFailures = !windowed ? 0 : c.windowFailures() + 1;
+                yield new Store.Counter(c.key(), c.failures() + 1, now, inFlight, c.inFlightAt(), windowStart, windowFailures, c.forgetAt());
+            }
+        };
+    }
+
+    /** When the counter may be deleted: once its failures and its window are both forgotten. */
+    static Store.Counter withForgetAt(Store.Counter c, long now) {
+        Policy policy = policyOf(c.key());
+        long forgetAt = now;
+        if (c.failures() > 0) forgetAt = Math.max(forgetAt, c.lastFailureAt() + policy.forgetAfter().toMillis());
+        if (c.windowFailures() > 0) forgetAt = Math.max(forgetAt, c.windowStart() + policy.window().toMillis());
+        return new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), c.inFlight(), c.inFlightAt(),
+                c.windowStart(), c.windowFailures(), forgetAt);
+    }
+
+    /** Retry-After is whole seconds, rounded up, and at least one. */
+    static Duration wholeSeconds(long millis) {
+        return Duration.ofSeconds(Math.max(1, (millis + 999) / 1000));
+    }
+}

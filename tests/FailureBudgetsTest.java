@@ -1,0 +1,197 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The budgets of SPEC section 9 on a real store, with a clock the test moves instead of sleeping. */
+class FailureBudgetsTest {
+
+    static final String ADDR = "192.0.2.1";
+
+    @TempDir Path dir;
+    Store store;
+    final TestClock clock = new TestClock();
+    FailureBudgets budgets;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir.resolve("budgets.db").toString());
+        budgets = new FailureBudgets(store, clock);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    FailureBudgets.Admitted admitted(String user, boolean fromBoundMachine, String address) {
+        var reservation = budgets.reserve(user, fromBoundMachine, address);
+        return assertInstanceOf(FailureBudgets.Admitted.class, reservation, "expected to go ahead");
+    }
+
+    /** The wait this attempt is refused with, or zero when it was admitted (and then settled as given). */
+    Duration attempt(String user, boolean fromBoundMachine, String address, FailureBudgets.Outcome outcome) {
+        var reservation = budgets.reserve(user, fromBoundMachine, address);
+        if (reservation instanceof FailureBudgets.Refused refused) return refused.retryAfter();
+        budgets.settle((FailureBudgets.Admitted) reservation, outcome);
+        return Duration.ZERO;
+    }
+
+    Duration fail(String user, String address) {
+        return attempt(user, false, address, FailureBudgets.Outcome.FAILED);
+    }
+
+    /** Fails once, waiting out any refusal first; returns the wait the next attempt meets. */
+    Duration failAfterWaiting(String user, String address) {
+        for (Duration wait = fail(user, address); !wait.isZero(); wait = fail(user, address)) clock.advance(wait);
+        var next = budgets.reserve(user, false, address);
+        if (next instanceof FailureBudgets.Admitted a) {
+            budgets.settle(a, FailureBudgets.Outcome.ABANDONED);
+            return Duration.ZERO;
+        }
+        return ((FailureBudgets.Refused) next).retryAfter();
+    }
+
+    @Test
+    void fiveFailuresAreFreeThenTheWaitDoublesFromOneSecondToAMinute() {
+        var waits = new ArrayList<Long>();
+        for (int i = 0; i < 12; i++) waits.add(failAfterWaiting("alice", "192.0.2." + i).toSeconds());
+        assertEquals(List.of(0L, 0L, 0L, 0L, 1L, 2L, 4L, 8L, 16L, 32L, 60L, 60L), waits);
+    }
+
+    @Test
+    void theWaitIsCountedFromTheLastFailureAndRoundedUpToWholeSeconds() {
+        for (int i = 0; i < 5; i++) fail("alice", ADDR);
+        clock.advance(Duration.ofMillis(300));
+        assertEquals(Duration.ofSeconds(1), fail("alice", ADDR), "0.7 s left shows as 1 s");
+        clock.advance(Duration.ofMillis(700));
+        assertEquals(Duration.ZERO, fail("alice", ADDR));
+        assertEquals(Duration.ofSeconds(2), fail("alice", ADDR));
+    }
+
+    @Test
+    void anAccountIsForgottenAfterFifteenQuietMinutesAndItsCounterDeleted() {
+        for (int i = 0; i < 5; i++) fail("alice", "192.0.2." + i);
+        clock.advance(Duration.ofMinutes(15).plusMillis(1));
+        assertEquals(Duration.ZERO, fail("alice", "192.0.2.9"), "forgotten: the failures are free again");
+
+        store.close();
+        store = Store.open(dir.resolve("budgets.db").toString());
+        budgets = new FailureBudgets(store, clock);
+        clock.advance(Duration.ofHours(25));
+        budgets.deleteForgotten();
+        assertEquals(0, store.countCounters());
+    }
+
+    @Test
+    void theBoundMachineHasItsOwnBudgetSoAStrangerCannotLockTheOwnerOut() {
+        for (int i = 0; i < 5; i++) attempt("alice", false, "198.51.100." + i, FailureBudgets.Outcome.FAILED);
+        assertTrue(fail("alice", "198.51.100.9").toSeconds() >= 1, "the stranger waits");
+        assertInstanceOf(FailureBudgets.Admitted.class, budgets.reserve("alice", true, ADDR), "alice on her machine goes ahead");
+    }
+
+    @Test
+    void aVerifiedPasswordClearsTheAccountKeyItCountedAgainst() {
+        for (int i = 0; i < 4; i++) fail("alice", ADDR);
+        assertEquals(Duration.ZERO, attempt("alice", false, ADDR, FailureBudgets.Outcome.VERIFIED));
+        for (int i = 0; i < 5; i++) assertEquals(Duration.ZERO, fail("alice", ADDR), "five free failures again");
+    }
+
+    @Test
+    void elsewhereStopsAtOneHundredFailuresInADayUntilTheWindowOrAnUnlock() {
+        for (int i = 0; i < 99; i++) {
+            failAfterWaiting("mallory-target", "203.0.113." + (i % 200));
+            clock.advance(Duration.ofMinutes(1));
+        }
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(Duration.ZERO, fail("mallory-target", "203.0.113.250"), "the 100th failure");
+        clock.advance(Duration.ofMinutes(2));
+        Duration wait = fail("mallory-target", "203.0.113.251");
+        assertTrue(wait.compareTo(Duration.ofHours(20)) > 0, "stopped for the rest of the day, not a minute: " + wait);
+
+        assertEquals(1, budgets.unlock("mallory-target"));
+        assertEquals(Duration.ZERO, fail("mallory-target", "203.0.113.252"), "unlock clears it");
+    }
+
+    @Test
+    void theDayWindowEndsAfterTwentyFourHours() {
+        for (int i = 0; i < 100; i++) {
+            failAfterWaiting("bob", "203.0.113." + (i % 200));
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertTrue(fail("bob", ADDR).toHours() >= 20);
+        clock.advance(Duration.ofHours(24));
+        assertEquals(Duration.ZERO, fail("bob", ADDR));
+    }
+
+    @Test
+    void atMostFiveAttemptsOnOneAccountAreInFlightAndAVerifiedOneGivesItsSlotBack() {
+        var held = new ArrayList<FailureBudgets.Admitted>();
+        for (int i = 0; i < 5; i++) held.add(admitted("alice", false, "192.0.2." + i));
+        var sixth = budgets.reserve("alice", false, "192.0.2.50");
+        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1)), sixth, "no failure on record, but the budget is in flight");
+
+        budgets.settle(held.removeFirst(), FailureBudgets.Outcome.VERIFIED);
+        var freed = admitted("alice", false, "192.0.2.51");
+        budgets.settle(freed, FailureBudgets.Outcome.FAILED);
+        for (var reservation : held) budgets.settle(reservation, FailureBudgets.Outcome.FAILED);
+        assertEquals(Duration.ofSeconds(1), fail("alice", "192.0.2.52"), "five failures on record now");
+    }
+
+    @Test
+    void anAddressHasTwentyFreeFailuresThenWaitsUpToFifteenMinutes() {
+        var waits = new ArrayList<Long>();
+        for (int i = 0; i < 32; i++) waits.add(failAfterWaiting("user" + i, ADDR).toSeconds());
+        assertEquals(0L, waits.get(18));
+        assertEquals(1L, waits.get(19), "after the 20th failure");
+        assertEquals(List.of(2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 512L, 900L, 900L), waits.subList(20, 31));
+    }
+
+    @Test
+    void anIpv6ClientCountsByItsSlash64() {
+        var address = ClientAddress.direct();
+        String a = address.of("2001:db8:1:2::1", List.of());
+        String b = address.of("2001:db8:1:2:ffff:eeee:dddd:cccc", List.of());
+        assertEquals(a, b);
+        for (int i = 0; i < 20; i++) fail("user" + i, a);
+        assertTrue(fail("other", b).toSeconds() >= 1);
+    }
+
+    @Test
+    void aReservationOfAnInstanceThatDiedIsGivenBackAfterAMinute() {
+        for (int i = 0; i < 5; i++) admitted("alice", true, "192.0.2." + i);  // never settled
+        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1)), budgets.reserve("alice", true, ADDR));
+        clock.advance(FailureBudgets.STALE_RESERVATION.plusMillis(1));
+        admitted("alice", true, ADDR);
+    }
+
+    @Test
+    void aFloodOfUsernamesLeavesNoCountersOnceForgotten() {
+        for (int i = 0; i < 300; i++) fail("flood" + i, "10.0." + (i / 250) + "." + (i % 250));
+        assertEquals(600, store.countCounters(), "an account and an address counter each");
+        clock.advance(Duration.ofHours(24).plusSeconds(1));
+        assertEquals(600, budgets.deleteForgotten());
+        assertEquals(0, store.countCounters());
+    }
+
+    @Test
+    void settledAttemptsThatLeaveNothingOnRecordLeaveNoRow() {
+        assertEquals(Duration.ZERO, attempt("alice", true, ADDR, FailureBudgets.Outcome.VERIFIED));
+        assertEquals(Duration.ZERO, attempt("bob", false, ADDR, FailureBudgets.Outcome.ABANDONED));
+        assertEquals(0, store.countCounters());
+    }
+
+    @Test
+    void sweepsRunAsAttemptsArriveAtMostOnceAMinute() {
+        fail("old", ADDR);
+        clock.advance(Duration.ofHours(25));
+        fail("new", "192.0.2.200");  // the first reservation of this instance sweeps
+        assertEquals(2, store.countCounters(), "only the new attempt's two counters are left");
+    }
+}

@@ -31,6 +31,7 @@ public final class DesktopClient {
     private static final int USERNAME_ATTEMPTS = 3;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(2);
 
     /** Where the raw machine identity comes from: the OS in the shipped client, anything in tests. */
     public interface IdentitySource {
@@ -106,6 +107,11 @@ public final class DesktopClient {
                 .build();
         try (var client = http.build()) {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            Optional<Duration> shortWait = shortRetryAfter(response);
+            if (shortWait.isPresent()) {
+                Thread.sleep(shortWait.get());
+                response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             out.println("HTTP " + response.statusCode());
             out.println(response.body());
             return response.statusCode() == 200 ? OK : REFUSED;
@@ -116,6 +122,20 @@ public final class DesktopClient {
             Thread.currentThread().interrupt();
             err.println("client: interrupted");
             return UNREACHABLE;
+        }
+    }
+
+    /**
+     * A 429 that asks for a wait of at most {@link #MAX_RETRY_WAIT}: attempts in flight on the
+     * same address or account, a moment's limit that the client waits out once (SPEC section 6).
+     */
+    static Optional<Duration> shortRetryAfter(HttpResponse<?> response) {
+        if (response.statusCode() != 429) return Optional.empty();
+        try {
+            long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("").strip());
+            return seconds >= 0 && seconds <= MAX_RETRY_WAIT.toSeconds() ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (NumberFormatException notSeconds) {
+            return Optional.empty();
         }
     }
 

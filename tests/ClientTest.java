@@ -162,6 +162,61 @@ class ClientTest {
         assertEquals("client: username contains a character outside A-Z a-z 0-9 . _ @ -\n", stderr());
     }
 
+    /** A server of the test's own that answers each request with the next of these (status, Retry-After). */
+    static com.sun.net.httpserver.HttpServer scriptedServer(List<String[]> answers, List<String> seen) throws Exception {
+        var http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        var next = new java.util.concurrent.atomic.AtomicInteger();
+        http.createContext("/", exchange -> {
+            seen.add(exchange.getRequestURI().getPath());
+            String[] answer = answers.get(Math.min(next.getAndIncrement(), answers.size() - 1));
+            if (answer[1] != null) exchange.getResponseHeaders().add("Retry-After", answer[1]);
+            byte[] body = ("{\"answer\": " + answer[0] + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        return http;
+    }
+
+    @Test
+    void aShortRetryAfterIsWaitedOutOnceAndALongOneIsNot() throws Exception {
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var http = scriptedServer(List.of(new String[] {"429", "1"}, new String[] {"200", null}), seen);
+        try {
+            String url = "http://127.0.0.1:" + http.getAddress().getPort();
+            long start = System.nanoTime();
+            assertEquals(0, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check(url, null));
+            assertTrue(System.nanoTime() - start >= 1_000_000_000L, "waited the second it was asked to");
+            assertEquals(List.of("/check", "/check"), seen);
+            assertEquals("HTTP 200\n{\"answer\": 200}\n", stdout());
+        } finally {
+            http.stop(0);
+        }
+
+        var seenLong = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var slow = scriptedServer(List.<String[]>of(new String[] {"429", "3"}), seenLong);
+        try {
+            assertEquals(1, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check("http://127.0.0.1:" + slow.getAddress().getPort(), null));
+            assertEquals(1, seenLong.size(), "a wait longer than 2 s reaches the user");
+        } finally {
+            slow.stop(0);
+        }
+    }
+
+    @Test
+    void theRetryIsOnlyOnce() throws Exception {
+        var seen = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var http = scriptedServer(List.<String[]>of(new String[] {"429", "0"}), seen);
+        try {
+            assertEquals(1, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check("http://127.0.0.1:" + http.getAddress().getPort(), null));
+            assertEquals(2, seen.size());
+            assertTrue(stdout().startsWith("HTTP 429\n"), stdout());
+        } finally {
+            http.stop(0);
+        }
+    }
+
     @Test
     void showMachineIdPrintsTheDerivedId() {
         assertEquals(0, client("", THIS_COMPUTER).showMachineId());

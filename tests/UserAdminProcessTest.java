@@ -109,6 +109,8 @@ class UserAdminProcessTest {
         assertOutcome(useradmin("", "unbind", "alice"), 0, "unbound alice from machine 01234567\n", null);
         assertOutcome(useradmin("", "unbind", "alice"), 0, "alice was not bound to a machine; nothing to do\n", null);
         assertOutcome(useradmin("", "unbind", "nobody"), 1, "", "useradmin unbind: no user named nobody");
+        assertOutcome(useradmin("", "unlock", "alice"), 0, "alice had no failures on record; nothing to do\n", null);
+        assertOutcome(useradmin("", "unlock", "nobody"), 1, "", "useradmin unlock: no user named nobody");
         assertOutcome(useradmin("", "delete", "alice"), 0, "deleted user alice and its binding\n", null);
         assertOutcome(useradmin("", "delete", "alice"), 1, "", "useradmin delete: no user named alice");
     }
@@ -124,7 +126,7 @@ class UserAdminProcessTest {
 
     @Test
     void everySubcommandHasHelpAndUsageErrorsAreOneLine() {
-        for (String sub : List.of("add", "passwd", "list", "unbind", "delete")) {
+        for (String sub : List.of("add", "passwd", "list", "unbind", "delete", "unlock")) {
             var help = useradmin("", sub, "--help");
             assertEquals(0, help.exitCode(), sub);
             assertTrue(help.stdout().startsWith("Usage: useradmin " + sub), help.stdout());

@@ -126,6 +126,21 @@ class UserAdminTest {
     }
 
     @Test
+    void unlockClearsBothAccountCountersButNotTheAddresses() throws Exception {
+        admin.add("alice", "first password");
+        var budgets = new FailureBudgets(store);
+        for (boolean fromBoundMachine : new boolean[] {true, false}) {
+            var reservation = (FailureBudgets.Admitted) budgets.reserve("alice", fromBoundMachine, "192.0.2.1");
+            budgets.settle(reservation, FailureBudgets.Outcome.FAILED);
+        }
+        assertEquals(3, store.countCounters(), "two account counters and one address counter");
+        assertEquals(2, admin.unlock("ALICE"));
+        assertEquals(1, store.countCounters(), "the address keeps its own");
+        assertEquals(0, admin.unlock("alice"));
+        assertEquals("no user named bob", refusal(() -> admin.unlock("bob")));
+    }
+
+    @Test
     void listingShowsShortenedIdsAndTimes() throws Exception {
         assertEquals("no users\n", UserListing.table(admin.list()));
         assertEquals("[]\n", UserListing.json(admin.list()));

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Starts a whole seek-auth deployment on loopback: a throwaway PostgreSQL, two
+# server instances sharing it, and nginx in front; adds a demo user and runs the
+# desktop client through nginx twice (the two requests reach both instances).
+#
+#   deploy/run.sh            start it, run the client, and keep it running until Ctrl-C
+#   deploy/run.sh --check    the same, then stop everything; exit 0 when both checks passed
+#
+# Environment (defaults in brackets): DEPLOY_PROXY_PORT [8080], DEPLOY_INSTANCE_PORTS
+# ["8081 8082"], DEPLOY_PG_PORT [54329]. Needs Debian's postgresql and nginx
+# (apt-get install postgresql nginx). As root, PostgreSQL runs as the postgres user.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+check_only=false
+case "${1:-}" in
+  --check) check_only=true ;;
+  "") ;;
+  *) echo "usage: deploy/run.sh [--check]" >&2; exit 2 ;;
+esac
+
+proxy_port=${DEPLOY_PROXY_PORT:-8080}
+read -r -a instance_ports <<< "${DEPLOY_INSTANCE_PORTS:-8081 8082}"
+pg_port=${DEPLOY_PG_PORT:-54329}
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$pg_bin/initdb" ] || { echo "deploy: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$nginx" ] || { echo "deploy: nginx is not installed (apt-get install nginx)" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/seek-deploy.XXXXXX")
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$work"
+  as_pg=(runuser -u postgres --)
+fi
+
+pids=()
+cleanup() {
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
+  [ -f "$work/pg/postmaster.pid" ] && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "deploy: PostgreSQL on 127.0.0.1:$pg_port (data in $work/pg)"
+"${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg" -U seek -E UTF8 --auth-local=trust --auth-host=trust >"$work/initdb.log" 2>&1 \
+  || { cat "$work/initdb.log" >&2; exit 1; }
+"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+  -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" start >/dev/null \
+  || { cat "$work/pg.log" >&2; exit 1; }
+psql -h 127.0.0.1 -p "$pg_port" -U seek -d postgres -qc "CREATE DATABASE seek" >/dev/null
+
+db="jdbc:postgresql://127.0.0.1:$pg_port/seek?user=seek"
+export SEEK_DB="$db"
+
+for port in "${instance_ports[@]}"; do
+  ./jbang server.java --host 127.0.0.1 --port "$port" --trusted-proxies 127.0.0.1 >"$work/server-$port.out" 2>"$work/server-$port.log" &
+  pids+=($!)
+done
+for port in "${instance_ports[@]}"; do
+  for _ in $(seq 1 600); do
+    grep -q "listening" "$work/server-$port.out" 2>/dev/null && break
+    if ! kill -0 "${pids[0]}" 2>/dev/null || ! kill -0 "${pids[1]}" 2>/dev/null; then
+      cat "$work"/server-*.log >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  echo "deploy: $(cat "$work/server-$port.out")"
+done
+
+mkdir -p "$work/nginx"
+upstreams=""
+for port in "${instance_ports[@]}"; do upstreams+="        server 127.0.0.1:$port;\n"; done
+sed -e "s/listen 127.0.0.1:8080;/listen 127.0.0.1:$proxy_port;/" \
+    -e "/server 127.0.0.1:808[12];/d" \
+    -e "s/keepalive 16;/${upstreams}        keepalive 16;/" \
+    deploy/nginx.conf > "$work/nginx/nginx.conf"
+"$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e stderr
+echo "deploy: nginx on http://127.0.0.1:$proxy_port -> instances on ${instance_ports[*]}"
+
+password="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+printf '%s\n' "$password" | ./jbang useradmin.java add demo >/dev/null
+status=0
+for round in 1 2; do
+  echo "deploy: client run $round through nginx:"
+  printf 'demo\n%s\n' "$password" | ./jbang client.java --server "http://127.0.0.1:$proxy_port" || status=$?
+done
+
+if $check_only; then exit "$status"; fi
+echo "deploy: running; user demo's password is in this terminal only: $password"
+echo "deploy: Ctrl-C stops PostgreSQL, both servers and nginx, and deletes $work"
+wait "${pids[@]}"

@@ -105,11 +105,14 @@ public class RunTests {
                     && test.getParentIdObject().map(parent -> parent.getSegments().size() == 1).orElse(false);
         }
 
+        /** Each reason for skipping is said once, e.g. one line for every test that needs PostgreSQL. */
+        private final java.util.Set<String> reasonsSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         @Override
         public void executionSkipped(TestIdentifier test, String reason) {
             if (test.isTest()) {
                 skipped.incrementAndGet();
-                out.println("SKIPPED " + test.getDisplayName() + ": " + reason);
+                if (reasonsSaid.add(reason)) out.println("SKIPPED " + name(test) + " (and any others for this reason): " + reason);
             }
         }
 
@@ -122,7 +125,8 @@ public class RunTests {
                 case ABORTED -> {
                     if (test.isTest()) {
                         skipped.incrementAndGet();
-                        out.println("ABORTED " + name(test) + ": " + result.getThrowable().map(Throwable::getMessage).orElse(""));
+                        String reason = result.getThrowable().map(Throwable::getMessage).orElse("");
+                        if (reasonsSaid.add(reason)) out.println("SKIPPED " + name(test) + " (and any others for this reason): " + reason);
                     }
                 }
                 case FAILED -> {

@@ -98,6 +98,9 @@ public final class DesktopClient {
             return NO_IDENTITY;
         }
 
+        if ("http".equals(checkUri.getScheme()) && !isLoopback(checkUri.getHost())) {
+            err.println("client: warning: the password goes to " + checkUri.getHost() + " unencrypted over http://; use https://");
+        }
         var http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
         if (sslContext != null) http.sslContext(sslContext);
         var request = HttpRequest.newBuilder(checkUri)
@@ -113,7 +116,7 @@ public final class DesktopClient {
                 response = client.send(request, HttpResponse.BodyHandlers.ofString());
             }
             out.println("HTTP " + response.statusCode());
-            out.println(response.body());
+            out.println(printable(response.body()));
             return response.statusCode() == 200 ? OK : REFUSED;
         } catch (IOException e) {
             err.println("client: cannot reach " + checkUri + ": " + describe(e));
@@ -137,6 +140,26 @@ public final class DesktopClient {
         } catch (NumberFormatException notSeconds) {
             return Optional.empty();
         }
+    }
+
+    /** Loopback by name or literal address; never asks DNS. */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+    }
+
+    /**
+     * The body with control characters other than newline and tab shown as \\u escapes,
+     * so that a hostile server cannot move the cursor, retitle or recolour the terminal.
+     */
+    static String printable(String body) {
+        var sb = new StringBuilder(body.length());
+        body.codePoints().forEach(c -> {
+            boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c <= 0x9F);
+            if (control) sb.append(String.format("\\u%04x", c));
+            else sb.appendCodePoint(c);
+        });
+        return sb.toString();
     }
 
     static URI checkUri(String serverUrl) {

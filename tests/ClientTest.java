@@ -162,7 +162,7 @@ class ClientTest {
         assertEquals("client: username contains a character outside A-Z a-z 0-9 . _ @ -\n", stderr());
     }
 
-    /** A server of the test's own that answers each request with the next of these (status, Retry-After). */
+    /** A server of the test's own that answers each request with the next of these (status, Retry-After[, body]). */
     static com.sun.net.httpserver.HttpServer scriptedServer(List<String[]> answers, List<String> seen) throws Exception {
         var http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         var next = new java.util.concurrent.atomic.AtomicInteger();
@@ -170,7 +170,8 @@ class ClientTest {
             seen.add(exchange.getRequestURI().getPath());
             String[] answer = answers.get(Math.min(next.getAndIncrement(), answers.size() - 1));
             if (answer[1] != null) exchange.getResponseHeaders().add("Retry-After", answer[1]);
-            byte[] body = ("{\"answer\": " + answer[0] + "}").getBytes(StandardCharsets.UTF_8);
+            String text = answer.length > 2 ? answer[2] : "{\"answer\": " + answer[0] + "}";
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -202,6 +203,29 @@ class ClientTest {
         } finally {
             slow.stop(0);
         }
+    }
+
+    @Test
+    void aHostileServersEscapeSequencesArePrintedEscaped() throws Exception {
+        String hostile = "{\"detail\": \"\u001b]0;pwned\u0007\u001b[2J\rline\u009b31m\"}\n\tindented";
+        var http = scriptedServer(List.<String[]>of(new String[] {"401", null, hostile}), new java.util.ArrayList<>());
+        try {
+            assertEquals(1, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check("http://127.0.0.1:" + http.getAddress().getPort(), null));
+        } finally {
+            http.stop(0);
+        }
+        assertEquals("HTTP 401\n{\"detail\": \"\\u001b]0;pwned\\u0007\\u001b[2J\\u000dline\\u009b31m\"}\n\tindented\n", stdout());
+    }
+
+    @Test
+    void plainHttpToAnotherHostIsWarnedAboutAndLoopbackIsNot() {
+        client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check(base(), null);
+        assertEquals("", stderr(), "loopback: no warning");
+        client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check("http://no-such-host.invalid", null);
+        assertTrue(stderr().startsWith("client: warning: the password goes to no-such-host.invalid unencrypted over http://; use https://\n"),
+                stderr());
+        assertTrue(DesktopClient.isLoopback("localhost") && DesktopClient.isLoopback("127.1.2.3") && DesktopClient.isLoopback("[::1]"));
+        assertFalse(DesktopClient.isLoopback("10.0.0.1") || DesktopClient.isLoopback("localhost.example.com"));
     }
 
     @Test

@@ -73,6 +73,18 @@ class ServerProcessTest {
             assertTrue(err.contains("seek-auth stopped"), err);
             assertFalse(err.contains("Exception"), err);
             assertTrue(err.contains("decision=MISSING_HEADER addr=127.0.0.1"), err);
+            assertFalse(err.contains("warning"), "loopback without TLS is not warned about: " + err);
+        }
+    }
+
+    @Test
+    void listeningBeyondLoopbackWithoutTlsIsWarnedAbout() throws Exception {
+        try (var server = startServer(Map.of(), "--db", dir.resolve("w.db").toString(), "--host", "0.0.0.0", "--port", "0")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!server.started().stderrText().contains("warning") && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(List.of("server: warning: listening on 0.0.0.0 without TLS: passwords cross the network unencrypted"
+                    + " (use --tls-keystore, or --host 127.0.0.1 behind a TLS proxy)"),
+                    Processes.withoutJbangLines(server.started().stderrText()).stream().filter(l -> l.contains("warning")).toList());
         }
     }
 

@@ -2,6 +2,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The decision behind GET /check, step by step in the order of SPEC section 3.
@@ -19,11 +21,23 @@ public final class CheckService {
     private final FailureBudgets budgets;
     private final HashingGate gate;
 
+    /** Runs after the password verified and before the first write; a seam for tests of what happens meanwhile. */
+    private final Consumer<String> afterVerify;
+    /** Runs before each re-read round of the binding; a seam for tests of the retry branches. */
+    private final IntConsumer beforeRound;
+
     public CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate) {
+        this(store, hasher, budgets, gate, username -> {}, round -> {});
+    }
+
+    CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate,
+                 Consumer<String> afterVerify, IntConsumer beforeRound) {
         this.store = store;
         this.hasher = hasher;
         this.budgets = budgets;
         this.gate = gate;
+        this.afterVerify = afterVerify;
+        this.beforeRound = beforeRound;
     }
 
     /**
@@ -68,6 +82,7 @@ public final class CheckService {
                     return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
                 }
                 outcome = FailureBudgets.Outcome.VERIFIED;
+                afterVerify.accept(username);
                 CheckResult result = decideBinding(user, username, credentials.machineId());
                 if (result instanceof CheckResult.Ok && hasher.needsRehash(storedHash)) {
                     rehash(username, storedHash, credentials.password());
@@ -93,31 +108,36 @@ public final class CheckService {
 
     /**
      * Step 5, after the password verified. The first round uses the row read before
-     * verifying; the writes are conditional, so a round that finds the row changed
-     * since reads it again.
+     * verifying; the writes are conditional (on the binding and on the verified hash),
+     * so a round that finds the row changed since reads it again.
      */
     private CheckResult decideBinding(Optional<Store.User> verifiedRow, String username, String machineId) {
+        String verifiedHash = verifiedRow.map(Store.User::passwordHash).orElseThrow();
         Optional<Store.User> user = verifiedRow;
         for (int round = 0; round < BIND_ROUNDS; round++) {
-            if (round > 0) user = store.findUser(username);
-            if (user.isEmpty()) {
-                return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);  // deleted meanwhile
+            if (round > 0) {
+                user = store.findUser(username);
+                beforeRound.accept(round);
+            }
+            if (user.isEmpty() || !user.get().passwordHash().equals(verifiedHash)) {
+                // Deleted, or its password changed, since the password was verified: nothing is written.
+                return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
             }
             String boundTo = user.get().machineId();
             if (boundTo != null && !boundTo.equals(machineId)) {
                 return new CheckResult.Refused(CheckResult.Refusal.USER_BOUND_TO_OTHER_MACHINE);
             }
             if (boundTo != null) {
-                if (store.recordCheck(username, machineId)) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
-                continue;  // unbound by an admin meanwhile: look again
+                if (store.recordCheck(username, machineId, verifiedHash)) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
+                continue;  // unbound by an admin, or the password changed, meanwhile: look again
             }
             Optional<String> owner = store.findMachineOwner(machineId);
             if (owner.isPresent() && !owner.get().equals(username)) {
                 return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
             }
             if (owner.isPresent()) continue;  // a concurrent request of this same user bound it just now
-            if (store.bind(username, machineId)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
-            // Lost a race: another request bound this user or this machine first. Look again.
+            if (store.bind(username, machineId, verifiedHash)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
+            // Lost a race, or the password changed: look again.
         }
         return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE, "The binding kept changing; retry.", Duration.ofSeconds(1));
     }

@@ -20,13 +20,15 @@ final class Statements {
                         VALUES (:username, :password_hash, :now)""")
                 // The bind: one conditional statement. The unique constraint on machine_id
                 // backs it up on databases where NOT EXISTS cannot see a concurrent insert.
+                // Both writes of a check hold only while the hash is still the one just verified:
+                // a password changed (or a user deleted and re-added) meanwhile writes nothing.
                 .addStatement("bind-machine", """
                         UPDATE users SET machine_id = :machine_id, bound_at = :now, last_check_at = :now
-                        WHERE username = :username AND machine_id IS NULL
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id IS NULL
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 .addStatement("record-check", """
                         UPDATE users SET last_check_at = :now
-                        WHERE username = :username AND machine_id = :machine_id""")
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id""")
                 // Only replaces the hash that was verified, never one an admin set meanwhile.
                 .addStatement("replace-hash", """
                         UPDATE users SET password_hash = :new_hash

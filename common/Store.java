@@ -172,19 +172,24 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Binds an unbound user to a free machine; false when either is taken (or the user is gone). */
-    public boolean bind(String username, String machineId) {
+    /**
+     * Binds an unbound user to a free machine, while the user's hash is still verifiedHash;
+     * false when either is taken, the user is gone, or the password changed meanwhile.
+     */
+    public boolean bind(String username, String machineId, String verifiedHash) {
         try {
-            return update("bind-machine", Map.of("username", username, "machine_id", machineId, "now", now())) == 1;
+            return update("bind-machine", Map.of("username", username, "machine_id", machineId, "now", now(),
+                    "verified_hash", verifiedHash)) == 1;
         } catch (StoreException e) {
             if (StoreDialect.isConstraintViolation(e)) return false;
             throw e;
         }
     }
 
-    /** Records a successful check; false when the user is no longer bound to that machine. */
-    public boolean recordCheck(String username, String machineId) {
-        return update("record-check", Map.of("username", username, "machine_id", machineId, "now", now())) == 1;
+    /** Records a successful check; false when the user is no longer bound to that machine or its hash changed. */
+    public boolean recordCheck(String username, String machineId, String verifiedHash) {
+        return update("record-check", Map.of("username", username, "machine_id", machineId, "now", now(),
+                "verified_hash", verifiedHash)) == 1;
     }
 
     /** Replaces a verified hash with a stronger one, unless the hash changed meanwhile. */

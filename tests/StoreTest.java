@@ -57,24 +57,24 @@ class StoreTest {
     void bindsOneUserToOneMachine() {
         store.addUser("alice", "h");
         store.addUser("bob", "h");
-        assertTrue(store.bind("alice", M1));
-        assertFalse(store.bind("alice", M2), "a bound user cannot bind again");
-        assertFalse(store.bind("bob", M1), "a bound machine cannot take another user");
+        assertTrue(StoreFixtures.bind(store, "alice", M1));
+        assertFalse(StoreFixtures.bind(store, "alice", M2), "a bound user cannot bind again");
+        assertFalse(StoreFixtures.bind(store, "bob", M1), "a bound machine cannot take another user");
         assertEquals("alice", store.findMachineOwner(M1).orElseThrow());
         var alice = store.findUser("alice").orElseThrow();
         assertEquals(M1, alice.machineId());
         assertNotNull(alice.boundAt());
-        assertFalse(store.bind("nobody", M2));
+        assertFalse(StoreFixtures.bind(store, "nobody", M2));
     }
 
     @Test
     void unbindAndDeleteReleaseTheMachine() {
         store.addUser("alice", "h");
         store.addUser("bob", "h");
-        store.bind("alice", M1);
+        StoreFixtures.bind(store, "alice", M1);
         assertTrue(store.unbind("alice"));
         assertFalse(store.unbind("alice"), "already unbound");
-        assertTrue(store.bind("bob", M1));
+        assertTrue(StoreFixtures.bind(store, "bob", M1));
         assertTrue(store.deleteUser("bob"));
         assertFalse(store.deleteUser("bob"));
         assertTrue(store.findMachineOwner(M1).isEmpty());
@@ -83,10 +83,23 @@ class StoreTest {
     @Test
     void recordCheckOnlyForTheBoundMachine() {
         store.addUser("alice", "h");
-        store.bind("alice", M1);
-        assertTrue(store.recordCheck("alice", M1));
-        assertFalse(store.recordCheck("alice", M2));
+        StoreFixtures.bind(store, "alice", M1);
+        assertTrue(store.recordCheck("alice", M1, "h"));
+        assertFalse(store.recordCheck("alice", M2, "h"));
         assertNotNull(store.findUser("alice").orElseThrow().lastCheckAt());
+    }
+
+    @Test
+    void theWritesOfACheckHoldOnlyWhileTheVerifiedHashIsStillStored() {
+        store.addUser("alice", "verified");
+        store.addUser("bob", "verified");
+        store.setPassword("alice", "changed by an admin");
+        assertFalse(store.bind("alice", M1, "verified"), "no bind after a password change");
+        assertTrue(store.findMachineOwner(M1).isEmpty());
+        assertTrue(store.bind("bob", M2, "verified"));
+        store.setPassword("bob", "changed by an admin");
+        assertFalse(store.recordCheck("bob", M2, "verified"), "no record of a check after a password change");
+        assertEquals(store.findUser("bob").orElseThrow().boundAt(), store.findUser("bob").orElseThrow().lastCheckAt());
     }
 
     @Test
@@ -109,7 +122,7 @@ class StoreTest {
     @Test
     void dataSurvivesReopening() {
         store.addUser("alice", "h");
-        store.bind("alice", M1);
+        StoreFixtures.bind(store, "alice", M1);
         store.close();
         store = Store.open(file.toString());
         assertEquals(M1, store.findUser("alice").orElseThrow().machineId());
@@ -119,7 +132,7 @@ class StoreTest {
     void theDatabaseItselfRefusesASecondUserOnOneMachine() throws SQLException {
         store.addUser("alice", "h");
         store.addUser("bob", "h");
-        store.bind("alice", M1);
+        StoreFixtures.bind(store, "alice", M1);
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             var e = assertThrows(SQLException.class,
                     () -> c.createStatement().executeUpdate("UPDATE users SET machine_id = '" + M1 + "', bound_at = 'x' WHERE username = 'bob'"));
@@ -133,7 +146,7 @@ class StoreTest {
         var tasks = new ArrayList<Callable<Boolean>>();
         for (int i = 0; i < 16; i++) {
             String user = "user" + i;
-            tasks.add(() -> store.bind(user, M1));
+            tasks.add(() -> store.bind(user, M1, "h"));
         }
         try (var pool = Executors.newFixedThreadPool(16)) {
             long winners = pool.invokeAll(tasks).stream().filter(f -> {

@@ -98,7 +98,7 @@ class UserAdminProcessTest {
         assertOutcome(useradmin("", "list"), 0, "no users\n", null);
         useradmin(PASSWORD + "\n", "add", "alice");
         try (var store = Store.open(dir.resolve("admin.db").toString())) {
-            store.bind("alice", "0123456789abcdef".repeat(4));
+            StoreFixtures.bind(store, "alice", "0123456789abcdef".repeat(4));
         }
         var list = useradmin("", "list");
         assertEquals(0, list.exitCode());

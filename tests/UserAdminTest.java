@@ -67,7 +67,7 @@ class UserAdminTest {
     @Test
     void passwdKeepsTheBinding() throws Exception {
         admin.add("alice", "first password");
-        store.bind("alice", M1);
+        StoreFixtures.bind(store, "alice", M1);
         admin.passwd("alice", "second password");
         var alice = store.findUser("alice").orElseThrow();
         assertEquals(M1, alice.machineId());
@@ -79,7 +79,7 @@ class UserAdminTest {
     void unbindAndDelete() throws Exception {
         admin.add("alice", "first password");
         assertEquals(Optional.empty(), admin.unbind("alice"));
-        store.bind("alice", M1);
+        StoreFixtures.bind(store, "alice", M1);
         assertEquals(Optional.of(M1), admin.unbind("ALICE"));
         assertFalse(store.findUser("alice").orElseThrow().isBound());
         assertEquals("no user named bob", refusal(() -> admin.unbind("bob")));
@@ -146,7 +146,7 @@ class UserAdminTest {
         assertEquals("[]\n", UserListing.json(admin.list()));
         admin.add("alice", "first password");
         admin.add("bob", "second password");
-        store.bind("alice", M1);
+        StoreFixtures.bind(store, "alice", M1);
         String table = UserListing.table(admin.list());
         var lines = table.lines().toList();
         assertEquals(3, lines.size(), table);

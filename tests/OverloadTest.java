@@ -16,6 +16,33 @@ class OverloadTest {
     @TempDir Path dir;
 
     @Test
+    void answersThatNeedNoHashAreNotHeldUpByABusyHashingPool() throws Exception {
+        var gate = new HashingGate(1, 4);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (var server = new TestServer(dir.resolve("busy.db").toString(), gate, ClientAddress.direct());
+             var background = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 5; i++) {
+                background.submit(() -> gate.run(() -> {
+                    try {
+                        return release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        return false;
+                    }
+                }));
+            }
+            HashingGateTest.waitUntil(() -> gate.inUse() == 5);
+            // The pool is taken and its queue full; these answers must not wait for it.
+            assertEquals(400, server.get(server.check, "not base64!").statusCode());
+            assertEquals(401, server.get(server.check).statusCode());
+            assertEquals(404, server.get(server.check.resolve("/elsewhere")).statusCode());
+            server.addUser("alice", PASSWORD);
+            assertEquals(503, server.check("alice", PASSWORD, "0a".repeat(32)).statusCode(), "a check needing a hash is turned away");
+            assertEquals(5, gate.inUse(), "nothing was released meanwhile");
+            release.countDown();
+        }
+    }
+
+    @Test
     void requestsPastTheQueueGet503WithRetryAfter() throws Exception {
         // One hash at a time and one waiting: of 12 simultaneous checks, most must be turned away.
         try (var server = new TestServer(dir.resolve("o.db").toString(), new HashingGate(1, 1), ClientAddress.direct())) {

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 
@@ -21,6 +22,9 @@ public final class AuthServer {
     private static final System.Logger LOG = System.getLogger("seek-auth.http");
     private static final HeaderName AUTH_HEADER = HeaderNames.create(HeaderCodec.HEADER_NAME);
     private static final String WWW_AUTHENTICATE = HeaderCodec.HEADER_NAME + " realm=\"check\"";
+
+    /** A connection without a request line for this long is closed, idle keep-alive included (SPEC section 11). */
+    static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
     private AuthServer() {}
 
@@ -42,6 +46,13 @@ public final class AuthServer {
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
+                // Helidon 4.1 keeps one idle clock per connection (the time since its last request
+                // began), checked every period while the connection waits for a request line: it
+                // closes a client that trickles its request line, and an idle keep-alive alike.
+                // Neither it nor the socket read timeout reaches a client that stalls after its
+                // request line; see the README (nginx's client_header_timeout covers that).
+                .idleConnectionTimeout(IDLE_CONNECTION_TIMEOUT)
+                .idleConnectionPeriod(Duration.ofSeconds(1))
                 .routing(routing -> routes(routing, service, clientAddress));
         if (sslContext != null) {
             builder.tls(Tls.builder().sslContext(sslContext).build());

@@ -42,6 +42,39 @@ class OverloadTest {
         }
     }
 
+    /** Sends the start of a request head, then a byte a second while trickling; returns when the server closed it, in seconds. */
+    static long secondsUntilClosed(TestServer server, String start, boolean trickle) throws Exception {
+        try (var slow = new java.net.Socket("127.0.0.1", server.web.port())) {
+            var out = slow.getOutputStream();
+            out.write(start.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long began = System.nanoTime();
+            slow.setSoTimeout(1000);
+            while (System.nanoTime() - began < 30_000_000_000L) {
+                if (trickle) {
+                    out.write('x');
+                    out.flush();
+                }
+                assertEquals(401, server.get(server.check).statusCode(), "a normal request is answered meanwhile");
+                try {
+                    if (slow.getInputStream().read() < 0) break;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // not closed yet
+                } catch (java.io.IOException reset) {
+                    break;
+                }
+            }
+            return (System.nanoTime() - began) / 1_000_000_000L;
+        }
+    }
+
+    @Test
+    void aClientTricklingItsRequestLineIsCutOffAfterTenSeconds() throws Exception {
+        try (var server = new TestServer(dir.resolve("slow.db"))) {
+            long seconds = secondsUntilClosed(server, "GET /ch", true);
+            assertTrue(seconds >= 9 && seconds <= 14, "closed after " + seconds + " s");
+        }
+    }
+
     @Test
     void requestsPastTheQueueGet503WithRetryAfter() throws Exception {
         // One hash at a time and one waiting: of 12 simultaneous checks, most must be turned away.

@@ -7,22 +7,26 @@ public sealed interface CheckResult {
 
     /** Every reason for refusing, with its HTTP status, title and the detail shown when no other is given. */
     enum Refusal {
-        MISSING_HEADER(401, "Unauthorized", "The SEEK_CUSTOM_AUTH header is missing."),
-        MALFORMED_HEADER(400, "Bad Request", "The SEEK_CUSTOM_AUTH header is malformed."),
-        TOO_MANY_ATTEMPTS(429, "Too Many Requests", "Too many failed attempts; retry later."),
-        INVALID_CREDENTIALS(401, "Unauthorized", "The username or password is incorrect."),
-        USER_BOUND_TO_OTHER_MACHINE(403, "Forbidden", "This account is bound to another computer."),
-        MACHINE_BOUND_TO_OTHER_USER(403, "Forbidden", "This computer is bound to another account."),
-        SERVICE_UNAVAILABLE(503, "Service Unavailable", "The credential store is unavailable; retry later.");
+        MISSING_HEADER(401, "Unauthorized", "The SEEK_CUSTOM_AUTH header is missing.", false),
+        MALFORMED_HEADER(400, "Bad Request", "The SEEK_CUSTOM_AUTH header is malformed.", false),
+        TOO_MANY_ATTEMPTS(429, "Too Many Requests", "Too many failed attempts; retry later.", false),
+        INVALID_CREDENTIALS(401, "Unauthorized", "The username or password is incorrect.", true),
+        USER_BOUND_TO_OTHER_MACHINE(403, "Forbidden", "This account is bound to another computer.", true),
+        MACHINE_BOUND_TO_OTHER_USER(403, "Forbidden", "This computer is bound to another account.", true),
+        /** Mostly before any hash (the store is down, the hashing queue is full); logged as such. */
+        SERVICE_UNAVAILABLE(503, "Service Unavailable", "The credential store is unavailable; retry later.", false);
 
         public final int status;
         public final String title;
         public final String defaultDetail;
+        /** Whether this answer comes only after a password was checked: such decisions are logged one by one. */
+        public final boolean verifiedAPassword;
 
-        Refusal(int status, String title, String defaultDetail) {
+        Refusal(int status, String title, String defaultDetail, boolean verifiedAPassword) {
             this.status = status;
             this.title = title;
             this.defaultDetail = defaultDetail;
+            this.verifiedAPassword = verifiedAPassword;
         }
     }
 

@@ -25,6 +25,7 @@ public final class CheckService {
     private final Consumer<String> afterVerify;
     /** Runs before each re-read round of the binding; a seam for tests of the retry branches. */
     private final IntConsumer beforeRound;
+    private final DecisionLog decisions = DecisionLog.toSystemLog();
 
     public CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate) {
         this(store, hasher, budgets, gate, username -> {}, round -> {});
@@ -146,14 +147,19 @@ public final class CheckService {
         return new CheckResult.Refused(CheckResult.Refusal.MALFORMED_HEADER, detail, null);
     }
 
-    private static CheckResult logged(CheckResult result, Credentials credentials, String clientAddress) {
+    private CheckResult logged(CheckResult result, Credentials credentials, String clientAddress) {
         String who = credentials == null ? "" : " user=" + credentials.username() + " machine=" + credentials.shortMachineId();
         String what = switch (result) {
-            case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase();
+            case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase(java.util.Locale.ROOT);
             case CheckResult.Refused r when r.reason() == CheckResult.Refusal.MALFORMED_HEADER -> r.reason() + " detail=\"" + r.detail() + "\"";
             case CheckResult.Refused r -> r.reason().name();
         };
-        LOG.log(Level.INFO, "decision=" + what + who + " addr=" + clientAddress);
+        String line = "decision=" + what + who + " addr=" + clientAddress;
+        if (result instanceof CheckResult.Refused r && !r.reason().verifiedAPassword) {
+            decisions.cheap(r.reason().name(), line);
+        } else {
+            decisions.verified(line);
+        }
         return result;
     }
 }

@@ -1,0 +1,108 @@
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The log of /check decisions (SPEC section 11). Every decision that verified a password
+ * gets a line of its own. Answers that cost no hashing (a missing or malformed header, a
+ * throttled or turned-away attempt) can come by the ten thousand a second, so each kind
+ * gets at most one line per window: the first one as it is, then one line that counts
+ * the rest.
+ */
+public final class DecisionLog {
+
+    static final Duration WINDOW = Duration.ofSeconds(10);
+    private static final System.Logger LOG = System.getLogger("seek-auth.check");
+
+    /** One kind's window: when it began, and how many lines of it were held back since. */
+    private static final class Window {
+        long startedAt;
+        long heldBack;
+    }
+
+    private final Clock clock;
+    private final Consumer<String> sink;
+    private final Map<String, Window> windows = new HashMap<>();
+
+    /** Every log made by toSystemLog() that is still in use, for the one timer that writes their counts. */
+    private static final java.util.Set<DecisionLog> LIVE = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    static {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(work -> {
+            var thread = new Thread(work, "seek-log-summary");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(() -> {
+            java.util.List<DecisionLog> logs;
+            synchronized (LIVE) {
+                logs = java.util.List.copyOf(LIVE);
+            }
+            logs.forEach(DecisionLog::flush);
+        }, WINDOW.toMillis() / 2, WINDOW.toMillis() / 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Logs to "seek-auth.check"; a timer writes held-back counts once their window is over. */
+    public static DecisionLog toSystemLog() {
+        var log = new DecisionLog(Clock.systemUTC(), line -> LOG.log(Level.INFO, line));
+        synchronized (LIVE) {
+            LIVE.add(log);
+        }
+        return log;
+    }
+
+    DecisionLog(Clock clock, Consumer<String> sink) {
+        this.clock = clock;
+        this.sink = sink;
+    }
+
+    /** A decision that verified a password: always its own line. */
+    public void verified(String line) {
+        sink.accept(line);
+    }
+
+    /** A decision that cost no hashing, of this kind: its own line only if it opens a window. */
+    public void cheap(String kind, String line) {
+        long now = clock.millis();
+        String summary = null;
+        boolean write;
+        synchronized (windows) {
+            Window window = windows.get(kind);
+            if (window != null && now - window.startedAt < WINDOW.toMillis()) {
+                window.heldBack++;
+                return;
+            }
+            if (window != null && window.heldBack > 0) summary = summary(kind, window.heldBack);
+            window = new Window();
+            window.startedAt = now;
+            windows.put(kind, window);
+            write = true;
+        }
+        if (summary != null) sink.accept(summary);
+        if (write) sink.accept(line);
+    }
+
+    /** Writes the count of every kind whose window is over, and forgets those windows. */
+    public void flush() {
+        long now = clock.millis();
+        var summaries = new java.util.ArrayList<String>();
+        synchronized (windows) {
+            var over = windows.entrySet().iterator();
+            while (over.hasNext()) {
+                var entry = over.next();
+                if (now - entry.getValue().startedAt < WINDOW.toMillis()) continue;
+                if (entry.getValue().heldBack > 0) summaries.add(summary(entry.getKey(), entry.getValue().heldBack));
+                over.remove();
+            }
+        }
+        summaries.forEach(sink);
+    }
+
+    private static String summary(String kind, long heldBack) {
+        return "decision=" + kind + " repeated " + heldBack + " more time" + (heldBack == 1 ? "" : "s")
+                + " within " + WINDOW.toSeconds() + " s (not logged one by one)";
+    }
+}

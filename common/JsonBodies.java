@@ -8,7 +8,7 @@ final class JsonBodies {
 
     static String ok(CheckResult.Ok ok) {
         return "{\"status\": \"OK\", \"username\": " + quote(ok.username())
-                + ", \"binding\": " + quote(ok.binding().name().toLowerCase()) + "}";
+                + ", \"binding\": " + quote(ok.binding().name().toLowerCase(java.util.Locale.ROOT)) + "}";
     }
 
     /** An RFC 9457 problem with the stable "code" extension member. */

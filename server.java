@@ -65,6 +65,7 @@ class server implements Callable<Integer> {
                 return fail(e.getMessage());
             }
         }
+        Store.exposure(db).ifPresent(warning -> System.err.println("server: warning: " + warning));
         Store store;
         try {
             store = Store.open(db, System.getenv("SEEK_DB_PASSWORD"));

@@ -105,6 +105,10 @@ public final class Store implements AutoCloseable {
         }
         String url = StoreDialect.jdbcUrl(dbSetting);
         StoreDialect dialect = StoreDialect.forUrl(url);
+        if (create) {
+            var newFile = fileToCreate(dbSetting);
+            if (newFile.isPresent()) createOwnerOnly(newFile.get(), shown);
+        }
         Map<String, String> settings = new HashMap<>();
         settings.put("db.source", "jdbc");
         settings.put("db.connection.url", password == null ? url : StoreDialect.withoutPassword(url));
@@ -134,6 +138,45 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot open the store at " + shown + ": " + e.getMessage(), e);
         }
         return store;
+    }
+
+    /**
+     * Makes the empty SQLite file readable and writable by its owner only (0600), whatever
+     * the umask: it will hold every password hash and machine ID. SQLite gives its -wal and
+     * -shm files the permissions of the database file.
+     */
+    private static void createOwnerOnly(java.nio.file.Path file, String shown) {
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                var ownerOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+                java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(ownerOnly));
+                java.nio.file.Files.setPosixFilePermissions(file, ownerOnly);  // the umask may have taken bits away
+            } else {
+                java.nio.file.Files.createFile(file);  // Windows: the folder's access rules apply
+            }
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // Another program made it first, the same way.
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot open the store at " + shown + ": cannot create " + file + " ("
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such folder" : e.getMessage()) + ")", e);
+        }
+    }
+
+    /** For a SQLite store whose file other users may read: what to tell the operator. */
+    public static Optional<String> exposure(String dbSetting) {
+        var file = StoreDialect.sqliteFile(StoreDialect.jdbcUrl(dbSetting));
+        if (file.isEmpty() || !java.nio.file.Files.exists(file.get())) return Optional.empty();
+        try {
+            var permissions = java.nio.file.Files.getPosixFilePermissions(file.get());
+            var others = java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                    java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+            others.retainAll(permissions);
+            if (others.isEmpty()) return Optional.empty();
+            return Optional.of("the store " + file.get() + " can be read by other users (" + java.nio.file.attribute.PosixFilePermissions.toString(permissions)
+                    + "), and it holds password hashes and machine IDs; chmod 600 it and its -wal and -shm files");
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The --db setting this store was opened with, any password in it shown as ***. */

@@ -88,6 +88,55 @@ class ServerProcessTest {
         }
     }
 
+    static String mode(Path file) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    }
+
+    /** The server, or useradmin, started under umask 022, as most shells have it. */
+    static ProcessBuilder underUmask022(String... args) {
+        var command = new java.util.ArrayList<>(List.of("sh", "-c", "umask 022 && exec \"$0\" \"$@\"", Processes.ROOT.resolve("jbang").toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(Processes.ROOT.toFile());
+    }
+
+    @Test
+    void theStoreAndItsWalFilesAreOwnerOnlyWhoeverMakesThem() throws Exception {
+        Path db = dir.resolve("modes.db");
+        var started = Processes.start(underUmask022("server.java", "--host", "127.0.0.1", "--port", "0", "--db", db.toString()), "", dir);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!started.stdoutText().contains("listening")) {
+                assertTrue(started.process().isAlive() && System.nanoTime() < deadline, started.stderrText());
+                Thread.sleep(50);
+            }
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                assertEquals("rw-------", mode(Path.of(db + suffix)), db + suffix);
+            }
+            assertFalse(started.stderrText().contains("warning"), started.stderrText());
+        } finally {
+            started.close();
+        }
+
+        Path byAdmin = dir.resolve("by-admin.db");
+        var add = Processes.run(underUmask022("useradmin.java", "--db", byAdmin.toString(), "add", "alice"), "modes-Pa55word\n", 120);
+        assertEquals(0, add.exitCode(), add.stderr());
+        assertEquals("rw-------", mode(byAdmin));
+    }
+
+    @Test
+    void aStoreThatOthersCanReadIsWarnedAboutInOneLine() throws Exception {
+        Path db = dir.resolve("exposed.db");
+        try (var store = Store.open(db.toString())) {
+            assertTrue(store.listUsers().isEmpty());
+        }
+        Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (var server = startServer(Map.of(), "--db", db.toString(), "--host", "127.0.0.1", "--port", "0")) {
+            var warnings = Processes.withoutJbangLines(server.started().stderrText()).stream().filter(l -> l.contains("warning")).toList();
+            assertEquals(List.of("server: warning: the store " + db + " can be read by other users (rw-r--r--), and it holds"
+                    + " password hashes and machine IDs; chmod 600 it and its -wal and -shm files"), warnings);
+        }
+    }
+
     @Test
     void servesHttpsWithAKeytoolKeystore() throws Exception {
         Path keystore = dir.resolve("server.p12");

@@ -111,7 +111,8 @@ public final class FailureBudgets {
                 counters.add(counter);
                 wait = Math.max(wait, waitMillis(counter, policyOf(key), now));
             }
-            if (wait > 0) return new Store.CounterDecision<>(new Refused(wholeSeconds(wait)), counters);
+            // A refusal changes nothing: nothing is written (a counter made empty just now is swept later).
+            if (wait > 0) return new Store.CounterDecision<>(new Refused(wholeSeconds(wait)), List.of());
             var reserved = counters.stream().map(c -> withForgetAt(
                     new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), c.inFlight() + 1, now,
                             c.windowStart(), c.windowFailures(), 0), now)).toList();

@@ -255,7 +255,7 @@ public final class Store implements AutoCloseable {
         return update("delete-user", Map.of("username", username)) == 1;
     }
 
-    /** What a decision on counters returns: its result, and every counter as it is to be stored. */
+    /** What a decision on counters returns: its result, and the counters to store (those it changed). */
     public record CounterDecision<T>(T result, List<Counter> counters) {}
 
     /**

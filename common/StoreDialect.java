@@ -16,13 +16,21 @@ enum StoreDialect {
             "dataSource.journal_mode", "WAL",
             // A writer waits this long for another (the admin CLI, say) before giving up.
             "dataSource.busy_timeout", "5000",
+            // With WAL, NORMAL syncs at checkpoints rather than at every commit: the store stays
+            // consistent, and only a power cut can lose the last moments' writes. Every attempt
+            // writes its failure counters, so a sync per commit would cap the server at a few
+            // hundred answers a second.
+            "dataSource.synchronous", "NORMAL",
             "dataSource.foreign_keys", "true",
             // BEGIN IMMEDIATE: a transaction takes the write lock up front, so two
             // read-then-write transactions cannot deadlock into SQLITE_BUSY, and every
             // transaction (a migration, a counter update) runs alone.
             "dataSource.transaction_mode", "IMMEDIATE",
-            // SQLite has one writer at a time: a small pool avoids queueing on its lock.
-            "maximumPoolSize", "4"),
+            // One connection: SQLite has one writer at a time anyway, and two connections of this
+            // process waiting on each other would wait inside native code, which pins a virtual
+            // thread's carrier; with two cores, two such waits stalled every request for seconds.
+            // Requests queue for the connection in Hikari instead, where waiting parks.
+            "maximumPoolSize", "1"),
             "", null),
 
     POSTGRESQL(Map.of(

@@ -57,6 +57,8 @@ psql -h 127.0.0.1 -p "$pg_port" -U seek -d postgres -qc "CREATE DATABASE seek" >
 db="jdbc:postgresql://127.0.0.1:$pg_port/seek?user=seek"
 export SEEK_DB="$db"
 
+# Build once before starting both: two JBang processes building the same script at once clash.
+./jbang build server.java >/dev/null
 for port in "${instance_ports[@]}"; do
   ./jbang server.java --host 127.0.0.1 --port "$port" --trusted-proxies 127.0.0.1 >"$work/server-$port.out" 2>"$work/server-$port.log" &
   pids+=($!)

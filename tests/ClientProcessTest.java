@@ -68,7 +68,8 @@ class ClientProcessTest {
     void anUnknownHostIsCalledThatNotRefused() {
         var result = client("alice\n" + PASSWORD + "\n", "--server", "http://no-such-host.invalid");
         assertEquals(3, result.exitCode());
-        assertEquals(List.of("client: cannot reach http://no-such-host.invalid/check: unknown host"), result.errorLines());
+        assertEquals(List.of("client: warning: the password goes to no-such-host.invalid unencrypted over http://; use https://",
+                "client: cannot reach http://no-such-host.invalid/check: unknown host"), result.errorLines());
     }
 
     @Test

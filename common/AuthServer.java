@@ -76,7 +76,7 @@ public final class AuthServer {
     }
 
     static void routes(HttpRouting.Builder routing, CheckService service, ClientAddress clientAddress) {
-        routing.get("/check", (req, res) -> answer(res, service.check(authValues(req), clientAddress.of(peer(req), forwardedFor(req)))))
+        routing.get("/check", (req, res) -> answer(res, service.check(authValues(req), () -> clientAddress.of(peer(req), forwardedFor(req)))))
                 .any("/check", (req, res) -> {
                     res.header(HeaderNames.ALLOW, "GET");
                     sendProblem(res, 405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "Only GET is allowed on /check.");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The decision behind GET /check, step by step in the order of SPEC section 3.
@@ -43,18 +44,33 @@ public final class CheckService {
 
     /**
      * @param headerValues every SEEK_CUSTOM_AUTH value in the request (none, one, or too many)
-     * @param clientAddress the connecting address, for throttling and logs
+     * @param clientAddress the client's address, for the budgets and the logs
      */
     public CheckResult check(List<String> headerValues, String clientAddress) {
+        return check(headerValues, () -> clientAddress);
+    }
+
+    /** As above, with the client address worked out only when an answer needs it (most 400s do not). */
+    public CheckResult check(List<String> headerValues, Supplier<String> clientAddress) {
+        Supplier<String> address = memoized(clientAddress);
         if (headerValues.isEmpty()) {
-            return logged(new CheckResult.Refused(CheckResult.Refusal.MISSING_HEADER), null, clientAddress);
+            return logged(new CheckResult.Refused(CheckResult.Refusal.MISSING_HEADER), null, address);
         }
         if (headerValues.size() > 1) {
-            return logged(malformed("more than one SEEK_CUSTOM_AUTH header"), null, clientAddress);
+            return logged(malformed("more than one SEEK_CUSTOM_AUTH header"), null, address);
         }
         return switch (HeaderCodec.decode(headerValues.getFirst())) {
-            case HeaderCodec.Malformed m -> logged(malformed(m.detail()), null, clientAddress);
-            case HeaderCodec.Valid v -> logged(checkCredentials(v.credentials(), clientAddress), v.credentials(), clientAddress);
+            case HeaderCodec.Malformed m -> logged(malformed(m.detail()), null, address);
+            case HeaderCodec.Valid v -> logged(checkCredentials(v.credentials(), address.get()), v.credentials(), address);
+        };
+    }
+
+    private static Supplier<String> memoized(Supplier<String> supplier) {
+        var value = new java.util.concurrent.atomic.AtomicReference<String>();
+        return () -> {
+            String known = value.get();
+            if (known == null) value.set(known = supplier.get());
+            return known;
         };
     }
 
@@ -147,18 +163,20 @@ public final class CheckService {
         return new CheckResult.Refused(CheckResult.Refusal.MALFORMED_HEADER, detail, null);
     }
 
-    private CheckResult logged(CheckResult result, Credentials credentials, String clientAddress) {
-        String who = credentials == null ? "" : " user=" + credentials.username() + " machine=" + credentials.shortMachineId();
-        String what = switch (result) {
-            case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase(java.util.Locale.ROOT);
-            case CheckResult.Refused r when r.reason() == CheckResult.Refusal.MALFORMED_HEADER -> r.reason() + " detail=\"" + r.detail() + "\"";
-            case CheckResult.Refused r -> r.reason().name();
+    private CheckResult logged(CheckResult result, Credentials credentials, Supplier<String> clientAddress) {
+        Supplier<String> line = () -> {
+            String who = credentials == null ? "" : " user=" + credentials.username() + " machine=" + credentials.shortMachineId();
+            String what = switch (result) {
+                case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase(java.util.Locale.ROOT);
+                case CheckResult.Refused r when r.reason() == CheckResult.Refusal.MALFORMED_HEADER -> r.reason() + " detail=\"" + r.detail() + "\"";
+                case CheckResult.Refused r -> r.reason().name();
+            };
+            return "decision=" + what + who + " addr=" + clientAddress.get();
         };
-        String line = "decision=" + what + who + " addr=" + clientAddress;
         if (result instanceof CheckResult.Refused r && !r.reason().verifiedAPassword) {
             decisions.cheap(r.reason().name(), line);
         } else {
-            decisions.verified(line);
+            decisions.verified(line.get());
         }
         return result;
     }

@@ -1,8 +1,6 @@
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -19,13 +17,18 @@ public final class DecisionLog {
 
     /** One kind's window: when it began, and how many lines of it were held back since. */
     private static final class Window {
-        long startedAt;
-        long heldBack;
+        final long startedAt;
+        final java.util.concurrent.atomic.LongAdder heldBack = new java.util.concurrent.atomic.LongAdder();
+
+        Window(long startedAt) {
+            this.startedAt = startedAt;
+        }
     }
 
     private final Clock clock;
     private final Consumer<String> sink;
-    private final Map<String, Window> windows = new HashMap<>();
+    /** Read without a lock on the hot path (a flood of one kind); replaced under the lock. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Window> windows = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Every log made by toSystemLog() that is still in use, for the one timer that writes their counts. */
     private static final java.util.Set<DecisionLog> LIVE = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
@@ -64,25 +67,26 @@ public final class DecisionLog {
         sink.accept(line);
     }
 
-    /** A decision that cost no hashing, of this kind: its own line only if it opens a window. */
-    public void cheap(String kind, String line) {
+    /** A decision that cost no hashing, of this kind: its line is made and written only if it opens a window. */
+    public void cheap(String kind, java.util.function.Supplier<String> line) {
         long now = clock.millis();
-        String summary = null;
-        boolean write;
+        Window window = windows.get(kind);
+        if (window != null && now - window.startedAt < WINDOW.toMillis()) {
+            window.heldBack.increment();
+            return;
+        }
+        String summary;
         synchronized (windows) {
-            Window window = windows.get(kind);
+            window = windows.get(kind);
             if (window != null && now - window.startedAt < WINDOW.toMillis()) {
-                window.heldBack++;
+                window.heldBack.increment();  // another thread opened it just now
                 return;
             }
-            if (window != null && window.heldBack > 0) summary = summary(kind, window.heldBack);
-            window = new Window();
-            window.startedAt = now;
-            windows.put(kind, window);
-            write = true;
+            summary = window == null ? null : summary(kind, window.heldBack.sum());
+            windows.put(kind, new Window(now));
         }
         if (summary != null) sink.accept(summary);
-        if (write) sink.accept(line);
+        sink.accept(line.get());
     }
 
     /** Writes the count of every kind whose window is over, and forgets those windows. */
@@ -94,14 +98,17 @@ public final class DecisionLog {
             while (over.hasNext()) {
                 var entry = over.next();
                 if (now - entry.getValue().startedAt < WINDOW.toMillis()) continue;
-                if (entry.getValue().heldBack > 0) summaries.add(summary(entry.getKey(), entry.getValue().heldBack));
+                String summary = summary(entry.getKey(), entry.getValue().heldBack.sum());
+                if (summary != null) summaries.add(summary);
                 over.remove();
             }
         }
         summaries.forEach(sink);
     }
 
+    /** The count line, or null when nothing was held back. */
     private static String summary(String kind, long heldBack) {
+        if (heldBack == 0) return null;
         return "decision=" + kind + " repeated " + heldBack + " more time" + (heldBack == 1 ? "" : "s")
                 + " within " + WINDOW.toSeconds() + " s (not logged one by one)";
     }

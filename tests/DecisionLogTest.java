@@ -17,8 +17,8 @@ class DecisionLogTest {
 
     @Test
     void aKindOfCheapAnswerIsOneLinePerWindowThenACount() {
-        for (int i = 0; i < 1000; i++) log.cheap("MALFORMED_HEADER", "malformed " + i);
-        log.cheap("MISSING_HEADER", "missing 0");
+        for (int i = 0; i < 1000; i++) { int n = i; log.cheap("MALFORMED_HEADER", () -> "malformed " + n); };
+        log.cheap("MISSING_HEADER", () -> "missing 0");
         assertEquals(List.of("malformed 0", "missing 0"), lines, "the first of each kind as it is");
 
         clock.advance(Duration.ofSeconds(9));
@@ -34,10 +34,10 @@ class DecisionLogTest {
 
     @Test
     void aNewWindowOpensWithItsFirstLineAfterTheCountOfTheLast() {
-        log.cheap("TOO_MANY_ATTEMPTS", "first");
-        log.cheap("TOO_MANY_ATTEMPTS", "second");
+        log.cheap("TOO_MANY_ATTEMPTS", () -> "first");
+        log.cheap("TOO_MANY_ATTEMPTS", () -> "second");
         clock.advance(Duration.ofSeconds(11));
-        log.cheap("TOO_MANY_ATTEMPTS", "third");
+        log.cheap("TOO_MANY_ATTEMPTS", () -> "third");
         assertEquals(List.of("first", "decision=TOO_MANY_ATTEMPTS repeated 1 more time within 10 s (not logged one by one)", "third"), lines);
     }
 

@@ -1,0 +1,117 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The wrapper's warm fast path, with the real JBang: a kept launch runs without JBang,
+ * never runs stale code, passes everything through, and a broken entry is rebuilt.
+ */
+class LaunchCacheTest {
+
+    @TempDir Path dir;
+    Path project;
+    Path cache;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        project = Files.createDirectories(dir.resolve("project/.jbang-wrapper")).getParent();
+        Files.copy(Processes.ROOT.resolve("jbang"), project.resolve("jbang"));
+        project.resolve("jbang").toFile().setExecutable(true);
+        Files.copy(Processes.ROOT.resolve(".jbang-wrapper/jbang-cli.sha256"), project.resolve(".jbang-wrapper/jbang-cli.sha256"));
+        Files.writeString(project.resolve("hello.java"), """
+                //SOURCES lib/*.java
+                class hello {
+                    public static void main(String[] args) throws Exception {
+                        StringBuilder out = new StringBuilder(Greeting.WORD);
+                        for (String arg : args) out.append(" [").append(arg).append("]");
+                        System.out.println(out);
+                        String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+                        if (line != null) System.out.println("stdin: " + line);
+                        System.exit(args.length);
+                    }
+                }
+                """);
+        Files.createDirectories(project.resolve("lib"));
+        Files.writeString(project.resolve("lib/Greeting.java"), "class Greeting { static final String WORD = \"one\"; }\n");
+        cache = dir.resolve("cache");
+        restoreJbang();
+    }
+
+    /** The wrapper's cache with JBang's jars in it, copied from this machine's. */
+    void restoreJbang() throws Exception {
+        Path jars = Path.of(System.getProperty("user.home"), ".cache/seek-auth/jbang-0.132.1");
+        Path target = Files.createDirectories(cache.resolve("jbang-0.132.1"));
+        try (var files = Files.list(jars)) {
+            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                Files.copy(jar, target.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** Without JBang's jars, and with no repository to fetch them from: only a kept launch can run. */
+    void removeJbang() throws Exception {
+        try (var files = Files.walk(cache.resolve("jbang-0.132.1"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    Processes.Result hello(String stdin, String... args) {
+        var command = new java.util.ArrayList<>(List.of(project.resolve("jbang").toString(), "hello.java"));
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command).directory(project.toFile());
+        builder.environment().putAll(Map.of("SEEK_JBANG_CACHE", cache.toString(), "SEEK_MAVEN_REPO", "http://127.0.0.1:9/none",
+                "PATH", "/usr/bin:/bin", "JAVA_HOME", System.getProperty("java.home")));
+        return Processes.run(builder, stdin, 120);
+    }
+
+    @Test
+    void aKeptLaunchRunsWithoutJbangAndAnEditedSourceIsNeverServedStale() throws Exception {
+        assertEquals("one\n", hello("").stdout(), "the first run asks JBang and keeps the launch");
+        removeJbang();
+        var warm = hello("");
+        assertEquals(0, warm.exitCode(), warm.stderr());
+        assertEquals("one\n", warm.stdout(), "the second run needs no JBang");
+
+        Files.writeString(project.resolve("lib/Greeting.java"), "class Greeting { static final String WORD = \"two\"; }\n");
+        var edited = hello("");
+        assertNotEquals(0, edited.exitCode(), "an edited source misses the kept launch, and JBang is not there to build it");
+        assertFalse(edited.stdout().contains("one"), "the old code did not run: " + edited.stdout());
+        restoreJbang();
+        assertEquals("two\n", hello("").stdout(), "rebuilt with the edit");
+        removeJbang();
+        assertEquals("two\n", hello("").stdout(), "and kept again");
+    }
+
+    @Test
+    void argumentsStandardInputAndTheExitStatusPassThroughTheFastPath() throws Exception {
+        hello("");
+        removeJbang();
+        var result = hello("typed line\n", "a b", "", "q\"uo'te", "$HOME", "`x`", "");
+        assertEquals("one [a b] [] [q\"uo'te] [$HOME] [`x`] []\nstdin: typed line\n", result.stdout(), result.stderr());
+        assertEquals(6, result.exitCode());
+    }
+
+    @Test
+    void aHalfWrittenOrCorruptEntryIsIgnoredAndRebuilt() throws Exception {
+        hello("");
+        Path launches = cache.resolve("launch");
+        Path entry;
+        try (var files = Files.list(launches)) {
+            entry = files.filter(f -> !f.toString().endsWith(".jsa")).findFirst().orElseThrow();
+        }
+        String whole = Files.readString(entry);
+        Files.writeString(entry, whole.substring(0, whole.length() / 2));
+        assertEquals("one\n", hello("").stdout(), "a half-written entry is rebuilt by JBang");
+        assertEquals(whole, Files.readString(entry));
+
+        Files.writeString(entry, whole.replace("hello", "evil"));
+        assertEquals("one\n", hello("").stdout(), "an entry that fails its own checksum is not trusted");
+        assertEquals(whole, Files.readString(entry));
+    }
+}

@@ -1,8 +1,10 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
 //SOURCES common/*.java
-// Argon2id allocates 19 MiB a hash; without a cap the heap grows into gigabytes under load.
-//RUNTIME_OPTIONS -Xmx512m
+// The heap holds what can be live at once: Argon2id's 19 MiB per running hash (the hashing
+// pool is sized to fit, see HashingGate) and Helidon's own. The serial collector keeps
+// the memory beyond the heap small; one collector thread suits a service bound by hashing.
+//RUNTIME_OPTIONS -Xmx144m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -76,6 +76,7 @@ public final class CheckService {
 
     private CheckResult checkCredentials(Credentials credentials, String clientAddress) {
         String username = credentials.username();
+        if (gate.isFull()) return busy();  // before the store is asked anything: a flood costs it nothing
         try {
             Optional<Store.User> user = store.findUser(username);
             boolean fromBoundMachine = user.map(u -> credentials.machineId().equals(u.machineId())).orElse(false);
@@ -90,10 +91,7 @@ public final class CheckService {
             try {
                 String storedHash = user.map(Store.User::passwordHash).orElse(null);
                 Optional<Boolean> verified = gate.run(() -> hasher.verify(credentials.password(), storedHash));
-                if (verified.isEmpty()) {
-                    return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE,
-                            "The server is busy; retry shortly.", Duration.ofSeconds(1));
-                }
+                if (verified.isEmpty()) return busy();
                 if (!verified.get()) {
                     outcome = FailureBudgets.Outcome.FAILED;
                     return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
@@ -157,6 +155,10 @@ public final class CheckService {
             // Lost a race, or the password changed: look again.
         }
         return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE, "The binding kept changing; retry.", Duration.ofSeconds(1));
+    }
+
+    private static CheckResult.Refused busy() {
+        return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE, "The server is busy; retry shortly.", Duration.ofSeconds(1));
     }
 
     private static CheckResult.Refused malformed(String detail) {

@@ -31,10 +31,26 @@ public final class HashingGate {
         }, new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** At most 16 hashes at once (fits the server's heap), no more than there are cores, and 64 waiting per core. */
+    /** The heap one running Argon2id hash needs (19 MiB of memory blocks), with some room. */
+    static final long HEAP_PER_HASH = 24L << 20;
+    /** The heap the rest of the server needs: Helidon, the store, requests in flight. */
+    static final long HEAP_FOR_THE_REST = 64L << 20;
+
+    /**
+     * As many hashes at once as there are cores and the heap has room for (so a flood cannot
+     * run the server out of memory), and 16 waiting per running hash: a wait of about a second
+     * at most, rather than a queue that keeps answers waiting past the connection limits.
+     */
     public static HashingGate forThisMachine() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new HashingGate(Math.min(cores, 16), 64 * cores);
+        long fits = (Runtime.getRuntime().maxMemory() - HEAP_FOR_THE_REST) / HEAP_PER_HASH;
+        int concurrent = (int) Math.max(1, Math.min(cores, fits));
+        return new HashingGate(concurrent, 16 * concurrent);
+    }
+
+    /** Whether work would be turned away now: a cheap look before anything else is done for it. */
+    public boolean isFull() {
+        return pool.getQueue().remainingCapacity() == 0 && pool.getActiveCount() >= pool.getMaximumPoolSize();
     }
 
     /** How many are running or waiting now. */

@@ -31,11 +31,13 @@ class HashingGateTest {
             }
             assertTrue(started.await(5, TimeUnit.SECONDS));
             waitUntil(() -> gate.inUse() == 5);
+            assertTrue(gate.isFull());
             assertEquals(Optional.empty(), gate.run(() -> "turned away"), "a sixth finds the queue full");
             release.countDown();
             for (var r : results) assertEquals(Optional.of("done"), r.get(5, TimeUnit.SECONDS));
         }
         assertEquals(2, maxRunning.get());
+        assertFalse(gate.isFull());
         assertEquals(Optional.of("again"), gate.run(() -> "again"), "capacity comes back");
     }
 

@@ -3,6 +3,9 @@
 //SOURCES common/Cli.java common/Credentials.java common/HeaderCodec.java common/TlsContexts.java
 //SOURCES common/MachineIdentity.java common/LinuxIdentity.java common/MacIdentity.java common/WindowsIdentity.java
 //SOURCES common/MachineId.java common/Terminal.java common/DesktopClient.java
+// A run lasts half a second: C2 would compile nothing that pays back. C1 only saved about
+// 40 ms of a warm run's 200 (bench/launch.sh and direct timings).
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

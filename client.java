@@ -1,8 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//SOURCES common/Cli.java common/Credentials.java common/HeaderCodec.java common/TlsContexts.java
-//SOURCES common/MachineIdentity.java common/LinuxIdentity.java common/MacIdentity.java common/WindowsIdentity.java
-//SOURCES common/MachineId.java common/Terminal.java common/DesktopClient.java
+//SOURCES common/header/*.java common/cli/*.java common/client/*.java
 // A run lasts half a second: C2 would compile nothing that pays back. C1 only saved about
 // 40 ms of a warm run's 200 (bench/launch.sh and direct timings).
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1
@@ -41,7 +39,7 @@ class client implements Callable<Integer> {
     @Override
     public Integer call() {
         var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        var client = new DesktopClient(stdin, Terminal.system(), System.out, System.err, MachineIdentity::read);
+        var client = new DesktopClient(stdin, Terminal.system(), System.out, System.err, RawMachineIdentity.THIS_COMPUTER);
         if (showMachineId) return client.showMachineId();
         javax.net.ssl.SSLContext tls = null;
         if (trustCert != null) {

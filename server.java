@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//SOURCES common/*.java
+//SOURCES common/header/*.java common/cli/*.java common/accounts/*.java common/server/*.java
 // The heap holds what can be live at once: Argon2id's 19 MiB per running hash (the hashing
 // pool is sized to fit, see HashingGate) and Helidon's own. The serial collector keeps
 // the memory beyond the heap small; one collector thread suits a service bound by hashing.

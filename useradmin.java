@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//SOURCES common/*.java
+//SOURCES common/header/*.java common/cli/*.java common/accounts/*.java common/admin/*.java
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -122,7 +122,7 @@ class useradmin {
             return parent.run("unbind", admin -> {
                 String name = UserAdmin.validUsername(user);
                 return admin.unbind(user)
-                        .map(machine -> "unbound " + name + " from machine " + machine.substring(0, 8) + "\n")
+                        .map(machine -> "unbound " + name + " from machine " + Credentials.shortMachineId(machine) + "\n")
                         .orElse(name + " was not bound to a machine; nothing to do\n");
             });
         }

@@ -2,7 +2,7 @@
 //JAVA 21+
 //DEPS org.junit:junit-bom:6.1.3@pom
 //DEPS org.junit.jupiter:junit-jupiter-api
-//SOURCES ../common/*.java
+//SOURCES ../common/header/*.java ../common/cli/*.java ../common/accounts/*.java ../common/server/*.java
 //SOURCES ../tests/support/PostgresCluster.java
 //RUNTIME_OPTIONS -Xmx512m
 

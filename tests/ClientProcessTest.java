@@ -42,7 +42,7 @@ class ClientProcessTest {
         var result = client("alice\n" + PASSWORD + "\n", "--server", base());
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("HTTP 200\n{\"status\": \"OK\", \"username\": \"alice\", \"binding\": \"new\"}\n", result.stdout());
-        assertEquals(MachineId.ofThisMachine(), server.store.findUser("alice").orElseThrow().machineId());
+        assertEquals(MachineId.derive(RawMachineIdentity.read()), server.store.findUser("alice").orElseThrow().machineId());
         assertFalse(result.stdout().contains(PASSWORD) || result.stderr().contains(PASSWORD));
     }
 
@@ -132,7 +132,7 @@ class ClientProcessTest {
     void showMachineIdPrintsThisComputersId() throws Exception {
         var result = client("", "--show-machine-id");
         assertEquals(0, result.exitCode(), result.stderr());
-        assertEquals(MachineId.ofThisMachine() + "\n", result.stdout());
+        assertEquals(MachineId.derive(RawMachineIdentity.read()) + "\n", result.stdout());
     }
 
     @Test

@@ -40,10 +40,10 @@ class ClientTest {
     }
 
     DesktopClient client(String stdin, String rawIdentity) {
-        return client(stdin, Optional.empty(), () -> rawIdentity);
+        return client(stdin, Optional.empty(), FakeSystem.withIdentity(rawIdentity));
     }
 
-    DesktopClient client(String stdin, Optional<Terminal> terminal, DesktopClient.IdentitySource identity) {
+    DesktopClient client(String stdin, Optional<Terminal> terminal, RawMachineIdentity.SystemAccess identity) {
         return new DesktopClient(new BufferedReader(new StringReader(stdin)), terminal,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), identity);
     }
@@ -126,23 +126,24 @@ class ClientTest {
 
     @Test
     void noMachineIdentityExits4AndSendsNothing() {
-        DesktopClient.IdentitySource none = () -> { throw new MachineIdentity.MissingIdentityException("no usable machine identity: test"); };
+        var none = new FakeSystem();  // no file, no command answers: no identity on any system
         assertEquals(4, client("alice\n" + PASSWORD + "\n", Optional.empty(), none).check(base(), null));
-        assertEquals("client: no usable machine identity: test\n", stderr());
+        assertTrue(stderr().startsWith("client: no usable machine identity: "), stderr());
+        assertEquals(1, stderr().lines().count(), stderr());
         assertEquals(4, client("", Optional.empty(), none).showMachineId());
     }
 
     @Test
     void onATerminalItPromptsAndReadsThePasswordWithoutEcho() {
         var terminal = ScriptedTerminal.answering("alice", PASSWORD);
-        assertEquals(0, client("", Optional.of(terminal), () -> THIS_COMPUTER).check(base(), null));
+        assertEquals(0, client("", Optional.of(terminal), FakeSystem.withIdentity(THIS_COMPUTER)).check(base(), null));
         assertEquals(List.of("Username: ", "no-echo Password: "), terminal.prompts);
     }
 
     @Test
     void onATerminalABadUsernameIsRefusedAtOnceAndAskedAgain() {
         var terminal = ScriptedTerminal.answering("", "bad name", "alice", PASSWORD);
-        assertEquals(0, client("", Optional.of(terminal), () -> THIS_COMPUTER).check(base(), null));
+        assertEquals(0, client("", Optional.of(terminal), FakeSystem.withIdentity(THIS_COMPUTER)).check(base(), null));
         assertEquals(List.of("Username: ", "Username: ", "Username: ", "no-echo Password: "), terminal.prompts);
         assertEquals(List.of("username is empty; try again, or Ctrl-D to quit",
                 "username contains a character outside A-Z a-z 0-9 . _ @ -; try again, or Ctrl-D to quit"), terminal.told);
@@ -151,7 +152,7 @@ class ClientTest {
     @Test
     void onATerminalCtrlDAtUsernameEndsAtOnce() {
         var terminal = ScriptedTerminal.answering((String) null);
-        assertEquals(2, client("", Optional.of(terminal), () -> THIS_COMPUTER).check(base(), null));
+        assertEquals(2, client("", Optional.of(terminal), FakeSystem.withIdentity(THIS_COMPUTER)).check(base(), null));
         assertEquals(List.of("Username: "), terminal.prompts, "the password is not asked for");
         assertEquals("client: no username given\n", stderr());
     }

@@ -19,15 +19,6 @@ class JsonBodiesTest {
     }
 
     @Test
-    void quoteEscapesEveryCharacterJsonRequires() {
-        assertEquals("\"plain\"", JsonBodies.quote("plain"));
-        assertEquals("\"a\\\"b\\\\c\"", JsonBodies.quote("a\"b\\c"));
-        assertEquals("\"\\n\\r\\t\"", JsonBodies.quote("\n\r\t"));
-        assertEquals("\"\\u0000\\u001b\\u001f\"", JsonBodies.quote("\u0000\u001b\u001f"));
-        assertEquals("\"é ✓ \uD83D\uDE00\"", JsonBodies.quote("é ✓ \uD83D\uDE00"), "other characters as they are");
-    }
-
-    @Test
     void aProblemCarriesItsStableCode() {
         assertEquals("{\"type\": \"about:blank\", \"title\": \"Forbidden\", \"status\": 403, \"code\": \"USER_BOUND_TO_OTHER_MACHINE\", "
                         + "\"detail\": \"This account is bound to another computer.\"}",

@@ -5,7 +5,7 @@
 //DEPS org.junit:junit-bom:6.1.3@pom
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
-//SOURCES ../common/*.java
+//SOURCES ../common/*/*.java
 //SOURCES support/*.java
 //SOURCES *Test.java
 

@@ -5,12 +5,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The operating system's own identity of this computer (SPEC section 5), read
- * fresh on every call and never written anywhere: one small source per OS
- * behind {@link #read}. Never a MAC address, host name or user name, and never
- * a random fallback: no usable identity is an error.
+ * The operating system's own raw identity of this computer (contract section 5), read
+ * fresh on every call and never written anywhere: one small source per OS behind
+ * {@link #read}. It never leaves the computer: what the client sends is the
+ * {@link MachineId} derived from it. Never a MAC address, host name or user name, and
+ * never a random fallback: no usable identity is an error.
  */
-public final class MachineIdentity {
+public final class RawMachineIdentity {
 
     /** No usable identity: the message says where we looked and what was wrong. */
     public static final class MissingIdentityException extends Exception {
@@ -19,7 +20,7 @@ public final class MachineIdentity {
         }
     }
 
-    /** How the sources reach the system; tests give their own. */
+    /** How the sources reach the system: the one seam of the machine identity, where tests give their own. */
     public interface SystemAccess {
         /** A file's content, or empty when it is missing or unreadable. */
         Optional<String> readFile(Path path);
@@ -34,11 +35,19 @@ public final class MachineIdentity {
             "03000200-0400-0500-0006-000700080009",   // a firmware default seen on many boards
             "ffffffff-ffff-ffff-ffff-ffffffffffff");
 
-    private MachineIdentity() {}
+    private RawMachineIdentity() {}
+
+    /** The real file system and commands of this computer. */
+    public static final SystemAccess THIS_COMPUTER = SystemAccessImpl.INSTANCE;
 
     /** This computer's raw identity. */
     public static String read() throws MissingIdentityException {
-        return read(System.getProperty("os.name"), SystemAccessImpl.INSTANCE);
+        return read(THIS_COMPUTER);
+    }
+
+    /** The raw identity that the source for this operating system finds through this access. */
+    public static String read(SystemAccess system) throws MissingIdentityException {
+        return read(System.getProperty("os.name"), system);
     }
 
     /** The raw identity as the source for this OS name finds it through this access. */
@@ -68,7 +77,7 @@ public final class MachineIdentity {
                 .map(pattern::matcher)
                 .filter(java.util.regex.Matcher::find)
                 .map(m -> m.group(1))
-                .flatMap(MachineIdentity::usable)
+                .flatMap(RawMachineIdentity::usable)
                 .orElseThrow(() -> new MissingIdentityException(missing));
     }
 

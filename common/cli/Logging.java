@@ -1,5 +1,3 @@
-//DEPS org.slf4j:slf4j-jdk14:2.0.16
-
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;

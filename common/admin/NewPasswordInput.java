@@ -19,7 +19,7 @@ public final class NewPasswordInput {
         try {
             String line = stdin.readLine();
             if (line == null) throw new UserAdmin.Refused("no password on standard input", true);
-            return line.replaceAll("\r$", "");
+            return Terminal.withoutCarriageReturn(line);
         } catch (IOException e) {
             throw new UserAdmin.Refused("cannot read standard input: " + e.getMessage(), true);
         }

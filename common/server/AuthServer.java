@@ -1,4 +1,4 @@
-//DEPS io.helidon:helidon-dependencies:4.1.7@pom
+// The Helidon version comes from the BOM in accounts/Store.java, pinned there once.
 //DEPS io.helidon.webserver:helidon-webserver
 
 import io.helidon.common.tls.Tls;

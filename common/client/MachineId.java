@@ -27,9 +27,4 @@ public final class MachineId {
             throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }
     }
-
-    /** This computer's ID, computed now from the operating system's identity. */
-    public static String ofThisMachine() throws MachineIdentity.MissingIdentityException {
-        return derive(MachineIdentity.read());
-    }
 }

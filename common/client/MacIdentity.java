@@ -9,8 +9,8 @@ final class MacIdentity {
 
     private MacIdentity() {}
 
-    static String read(MachineIdentity.SystemAccess system) throws MachineIdentity.MissingIdentityException {
-        return MachineIdentity.fromCommand(system, COMMAND, UUID_LINE,
+    static String read(RawMachineIdentity.SystemAccess system) throws RawMachineIdentity.MissingIdentityException {
+        return RawMachineIdentity.fromCommand(system, COMMAND, UUID_LINE,
                 "no usable machine identity: 'ioreg -rd1 -c IOPlatformExpertDevice' gave no IOPlatformUUID");
     }
 }

@@ -5,6 +5,8 @@
 //DEPS io.helidon.config:helidon-config
 //DEPS org.xerial:sqlite-jdbc:3.53.4.0
 //DEPS org.postgresql:postgresql:42.7.14
+// Hikari logs through SLF4J: this binding hands its lines to java.util.logging (see Logging).
+//DEPS org.slf4j:slf4j-jdk14:2.0.16
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 
 import io.helidon.config.Config;
@@ -42,7 +44,7 @@ public final class Store implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "User[" + username + (isBound() ? ", bound to " + machineId.substring(0, 8) : ", unbound") + "]";
+            return "User[" + username + (isBound() ? ", bound to " + Credentials.shortMachineId(machineId) : ", unbound") + "]";
         }
     }
 
@@ -203,16 +205,11 @@ public final class Store implements AutoCloseable {
 
     /** Adds a user; false when the username is taken. */
     public boolean addUser(String username, String passwordHash) {
-        try {
-            return run(() -> db.execute().createNamedInsert("insert-user")
-                    .addParam("username", username)
-                    .addParam("password_hash", passwordHash)
-                    .addParam("now", now())
-                    .execute()) == 1;
-        } catch (StoreException e) {
-            if (StoreDialect.isConstraintViolation(e)) return false;
-            throw e;
-        }
+        return unlessTaken(() -> run(() -> db.execute().createNamedInsert("insert-user")
+                .addParam("username", username)
+                .addParam("password_hash", passwordHash)
+                .addParam("now", now())
+                .execute()) == 1);
     }
 
     /**
@@ -220,13 +217,8 @@ public final class Store implements AutoCloseable {
      * false when either is taken, the user is gone, or the password changed meanwhile.
      */
     public boolean bind(String username, String machineId, String verifiedHash) {
-        try {
-            return update("bind-machine", Map.of("username", username, "machine_id", machineId, "now", now(),
-                    "verified_hash", verifiedHash)) == 1;
-        } catch (StoreException e) {
-            if (StoreDialect.isConstraintViolation(e)) return false;
-            throw e;
-        }
+        return unlessTaken(() -> update("bind-machine", Map.of("username", username, "machine_id", machineId, "now", now(),
+                "verified_hash", verifiedHash)) == 1);
     }
 
     /** Records a successful check; false when the user is no longer bound to that machine or its hash changed. */
@@ -311,6 +303,16 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         db.close();
+    }
+
+    /** The write's answer, or false when a unique constraint refused it (the name or machine is taken). */
+    private static boolean unlessTaken(java.util.function.BooleanSupplier write) {
+        try {
+            return write.getAsBoolean();
+        } catch (StoreException e) {
+            if (StoreDialect.isConstraintViolation(e)) return false;
+            throw e;
+        }
     }
 
     private static void rollbackQuietly(io.helidon.dbclient.DbTransaction tx) {

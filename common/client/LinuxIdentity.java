@@ -9,12 +9,12 @@ final class LinuxIdentity {
 
     private LinuxIdentity() {}
 
-    static String read(MachineIdentity.SystemAccess system) throws MachineIdentity.MissingIdentityException {
+    static String read(RawMachineIdentity.SystemAccess system) throws RawMachineIdentity.MissingIdentityException {
         for (Path file : FILES) {
-            Optional<String> value = system.readFile(file).flatMap(MachineIdentity::usable);
+            Optional<String> value = system.readFile(file).flatMap(RawMachineIdentity::usable);
             if (value.isPresent()) return value.get();
         }
-        throw new MachineIdentity.MissingIdentityException(
+        throw new RawMachineIdentity.MissingIdentityException(
                 "no usable machine identity: /etc/machine-id and /var/lib/dbus/machine-id are missing, empty or placeholders"
                         + " (run 'systemd-machine-id-setup' or 'dbus-uuidgen --ensure' as root)");
     }

@@ -66,6 +66,11 @@ public record Credentials(String username, String password, String machineId) {
 
     /** The first 8 characters of the machine ID: all that logs and listings show. */
     public String shortMachineId() {
+        return shortMachineId(machineId);
+    }
+
+    /** The first 8 characters of a machine ID (all of a shorter one): the one place IDs are cut for showing. */
+    public static String shortMachineId(String machineId) {
         return machineId.substring(0, Math.min(8, machineId.length()));
     }
 

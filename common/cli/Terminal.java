@@ -26,6 +26,11 @@ public interface Terminal {
         }
     }
 
+    /** A line of piped input without the \r a Windows line ending leaves on it. */
+    static String withoutCarriageReturn(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
     /** The terminal behind System.console(), when there is one. */
     static Optional<Terminal> system() {
         Console console = System.console();

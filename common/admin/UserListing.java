@@ -24,9 +24,9 @@ public final class UserListing {
 
     public static String json(List<Store.User> users) {
         if (users.isEmpty()) return "[]\n";
-        return users.stream().map(user -> "  {\"username\": " + JsonBodies.quote(user.username())
+        return users.stream().map(user -> "  {\"username\": " + Json.quote(user.username())
                         + ", \"bound\": " + user.isBound()
-                        + ", \"machine_id_prefix\": " + (user.isBound() ? JsonBodies.quote(shortId(user)) : "null")
+                        + ", \"machine_id_prefix\": " + (user.isBound() ? Json.quote(shortId(user)) : "null")
                         + ", \"bound_at\": " + jsonTime(user.boundAt())
                         + ", \"last_check_at\": " + jsonTime(user.lastCheckAt())
                         + ", \"created_at\": " + jsonTime(user.createdAt()) + "}")
@@ -34,7 +34,7 @@ public final class UserListing {
     }
 
     private static String shortId(Store.User user) {
-        return user.machineId().substring(0, 8);
+        return Credentials.shortMachineId(user.machineId());
     }
 
     private static String time(Instant instant) {
@@ -42,6 +42,6 @@ public final class UserListing {
     }
 
     private static String jsonTime(Instant instant) {
-        return instant == null ? "null" : JsonBodies.quote(instant.toString());
+        return instant == null ? "null" : Json.quote(instant.toString());
     }
 }

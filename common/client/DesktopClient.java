@@ -33,30 +33,27 @@ public final class DesktopClient {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(2);
 
-    /** Where the raw machine identity comes from: the OS in the shipped client, anything in tests. */
-    public interface IdentitySource {
-        String rawIdentity() throws MachineIdentity.MissingIdentityException;
-    }
-
     private final BufferedReader stdin;
     private final Optional<Terminal> terminal;
     private final PrintStream out;
     private final PrintStream err;
-    private final IdentitySource identity;
+    private final RawMachineIdentity.SystemAccess system;
 
-    public DesktopClient(BufferedReader stdin, Optional<Terminal> terminal, PrintStream out, PrintStream err, IdentitySource identity) {
+    /** system: where the machine identity is read, {@link RawMachineIdentity#THIS_COMPUTER} in the shipped client. */
+    public DesktopClient(BufferedReader stdin, Optional<Terminal> terminal, PrintStream out, PrintStream err,
+                         RawMachineIdentity.SystemAccess system) {
         this.stdin = stdin;
         this.terminal = terminal;
         this.out = out;
         this.err = err;
-        this.identity = identity;
+        this.system = system;
     }
 
     public int showMachineId() {
         try {
-            out.println(MachineId.derive(identity.rawIdentity()));
+            out.println(MachineId.derive(RawMachineIdentity.read(system)));
             return OK;
-        } catch (MachineIdentity.MissingIdentityException e) {
+        } catch (RawMachineIdentity.MissingIdentityException e) {
             err.println("client: " + e.getMessage());
             return NO_IDENTITY;
         }
@@ -92,8 +89,8 @@ public final class DesktopClient {
 
         String machineId;
         try {
-            machineId = MachineId.derive(identity.rawIdentity());
-        } catch (MachineIdentity.MissingIdentityException e) {
+            machineId = MachineId.derive(RawMachineIdentity.read(system));
+        } catch (RawMachineIdentity.MissingIdentityException e) {
             err.println("client: " + e.getMessage());
             return NO_IDENTITY;
         }
@@ -207,7 +204,7 @@ public final class DesktopClient {
     /** One line of piped input, without its line ending; null at the end of input. */
     private String line() throws IOException {
         String line = stdin.readLine();
-        return line == null ? null : line.replaceAll("\r$", "");
+        return line == null ? null : Terminal.withoutCarriageReturn(line);
     }
 
     private int badInput(String message) {

@@ -9,8 +9,8 @@ final class WindowsIdentity {
 
     private WindowsIdentity() {}
 
-    static String read(MachineIdentity.SystemAccess system) throws MachineIdentity.MissingIdentityException {
-        return MachineIdentity.fromCommand(system, COMMAND, GUID_LINE,
+    static String read(RawMachineIdentity.SystemAccess system) throws RawMachineIdentity.MissingIdentityException {
+        return RawMachineIdentity.fromCommand(system, COMMAND, GUID_LINE,
                 "no usable machine identity: the registry value HKLM\\SOFTWARE\\Microsoft\\Cryptography\\MachineGuid is missing");
     }
 }

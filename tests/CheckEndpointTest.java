@@ -1,6 +1,5 @@
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -195,11 +194,5 @@ class CheckEndpointTest {
         server = new TestServer(dir.resolve("seek.db"));
         assertOk(server.check("alice", ALICE_PASSWORD, M1), "alice", "existing");
         assertEquals(403, server.check("alice", ALICE_PASSWORD, M2).statusCode());
-    }
-
-    @Test
-    void serverAnswersOnlyOnTheCheckUri() {
-        URI root = server.check.resolve("/");
-        assertEquals(404, server.get(root).statusCode());
     }
 }

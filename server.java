@@ -68,28 +68,20 @@ class server implements Callable<Integer> {
             }
         }
         Store.exposure(db).ifPresent(warning -> System.err.println("server: warning: " + warning));
-        Store store;
+        SeekAuthServer server;
         try {
-            store = Store.open(db, System.getenv("SEEK_DB_PASSWORD"));
-        } catch (Store.StoreException e) {
-            return fail(e.getMessage());
-        }
-        var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store), HashingGate.forThisMachine());
-        io.helidon.webserver.WebServer web;
-        try {
-            web = AuthServer.start(host, port, tls, service, clientAddress);
-        } catch (AuthServer.ListenException e) {
-            store.close();
+            server = SeekAuthServer.start(new SeekAuthServer.Settings(db, System.getenv("SEEK_DB_PASSWORD"), host, port, tls,
+                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC()));
+        } catch (Store.StoreException | AuthServer.ListenException e) {
             return fail(e.getMessage());
         }
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            web.stop();
-            store.close();
+            server.close();
             System.err.println("seek-auth stopped");
             stopped.countDown();
         }));
-        System.out.println("seek-auth listening on " + (tls == null ? "http" : "https") + "://" + host + ":" + web.port());
+        System.out.println("seek-auth listening on " + (tls == null ? "http" : "https") + "://" + host + ":" + server.port());
         if (tls == null && !isLoopback(host)) {
             System.err.println("server: warning: listening on " + host + " without TLS: passwords cross the network unencrypted"
                     + " (use --tls-keystore, or --host 127.0.0.1 behind a TLS proxy)");

@@ -47,7 +47,7 @@ class AdminWhileServerRunsTest {
         useradmin(FIRST + "\n", "add", "alice");
         // The server's budgets run on a clock that stands still, so only the unlock can end the wait.
         server.close();
-        server = new TestServer(db.toString(), HashingGate.forThisMachine(), ClientAddress.direct(), new TestClock());
+        server = new TestServer(SeekAuthServer.Settings.onLoopback(db.toString()).withClock(new TestClock()));
         for (int i = 0; i < 5; i++) assertEquals(401, server.check("alice", "guess-" + i, M1).statusCode());
         assertEquals(429, server.check("alice", FIRST, M1).statusCode());
         assertEquals("unlocked alice: its failure counters are cleared\n", useradmin("", "unlock", "alice").stdout());

@@ -19,7 +19,7 @@ class OverloadTest {
     void answersThatNeedNoHashAreNotHeldUpByABusyHashingPool() throws Exception {
         var gate = new HashingGate(1, 4);
         var release = new java.util.concurrent.CountDownLatch(1);
-        try (var server = new TestServer(dir.resolve("busy.db").toString(), gate, ClientAddress.direct());
+        try (var server = new TestServer(SeekAuthServer.Settings.onLoopback(dir.resolve("busy.db").toString()).withGate(gate));
              var background = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 5; i++) {
                 background.submit(() -> gate.run(() -> {
@@ -78,7 +78,7 @@ class OverloadTest {
     @Test
     void requestsPastTheQueueGet503WithRetryAfter() throws Exception {
         // One hash at a time and one waiting: of 12 simultaneous checks, most must be turned away.
-        try (var server = new TestServer(dir.resolve("o.db").toString(), new HashingGate(1, 1), ClientAddress.direct())) {
+        try (var server = new TestServer(SeekAuthServer.Settings.onLoopback(dir.resolve("o.db").toString()).withGate(new HashingGate(1, 1)))) {
             // Twelve users, so that no failure budget (5 in flight per account) turns any away first.
             var requests = new ArrayList<Callable<HttpResponse<String>>>();
             for (int i = 0; i < 12; i++) {

@@ -21,7 +21,7 @@ class ThrottlingTest {
 
     @BeforeEach
     void start() {
-        server = new TestServer(dir.resolve("t.db").toString(), HashingGate.forThisMachine(), ClientAddress.direct(), clock);
+        server = new TestServer(SeekAuthServer.Settings.onLoopback(dir.resolve("t.db").toString()).withClock(clock));
         server.addUser("alice", PASSWORD);
     }
 

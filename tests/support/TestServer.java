@@ -21,6 +21,7 @@ public final class TestServer implements AutoCloseable {
 
     public static final PasswordHasher HASHER = new PasswordHasher();
 
+    private final SeekAuthServer server;
     public final Store store;
     public final WebServer web;
     public final URI check;
@@ -43,7 +44,7 @@ public final class TestServer implements AutoCloseable {
 
     /** A server on this store (a SQLite file or a JDBC URL), with the production budgets and gate. */
     public TestServer(String dbSetting) {
-        this(dbSetting, HashingGate.forThisMachine(), ClientAddress.direct());
+        this(SeekAuthServer.Settings.onLoopback(dbSetting));
     }
 
     /**
@@ -51,26 +52,21 @@ public final class TestServer implements AutoCloseable {
      * from many client addresses (see {@link #checkFrom}).
      */
     public static TestServer trustingLoopbackProxy(String dbSetting) {
-        return new TestServer(dbSetting, HashingGate.forThisMachine(), ClientAddress.trusting("127.0.0.1"));
+        return new TestServer(SeekAuthServer.Settings.onLoopback(dbSetting).withClientAddress(ClientAddress.trusting("127.0.0.1")));
     }
 
-    public TestServer(String dbSetting, HashingGate gate, ClientAddress clientAddress) {
-        this(dbSetting, gate, clientAddress, java.time.Clock.systemUTC());
-    }
-
-    /** A server whose failure budgets run on this clock (a {@link TestClock}, say). */
-    public TestServer(String dbSetting, HashingGate gate, ClientAddress clientAddress, java.time.Clock clock) {
+    /** The real server's wiring (the same as server.java's), on these settings. */
+    public TestServer(SeekAuthServer.Settings settings) {
         Logger.getLogger("").addHandler(logCapture);
-        this.store = Store.open(dbSetting);
         try {
-            this.web = AuthServer.start("127.0.0.1", 0, null,
-                    new CheckService(store, HASHER, new FailureBudgets(store, clock), gate), clientAddress);
+            this.server = SeekAuthServer.start(settings);
         } catch (RuntimeException e) {
-            store.close();
             Logger.getLogger("").removeHandler(logCapture);
             throw e;
         }
-        this.check = URI.create("http://127.0.0.1:" + web.port() + "/check");
+        this.store = server.store;
+        this.web = server.web;
+        this.check = URI.create("http://127.0.0.1:" + server.port() + "/check");
     }
 
     public void addUser(String username, String password) {
@@ -124,8 +120,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            web.stop();
-            store.close();
+            server.close();
         } finally {
             Logger.getLogger("").removeHandler(logCapture);
         }

@@ -1,0 +1,73 @@
+import io.helidon.webserver.WebServer;
+import java.time.Clock;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The whole server, built and closed as one: the store, the failure budgets, the hashing
+ * pool, the decision and the web server. server.java starts it from its flags; the tests
+ * start the same wiring.
+ */
+public final class SeekAuthServer implements AutoCloseable {
+
+    /**
+     * What a server is made of. dbPassword and tls may be null; port 0 picks a free one.
+     * The clock is the failure budgets' (tests move one by hand).
+     */
+    public record Settings(String db, String dbPassword, String host, int port, SSLContext tls,
+                           ClientAddress clientAddress, HashingGate gate, Clock clock) {
+
+        /** On loopback, a free port, plain HTTP, no trusted proxy, the production pool and clock. */
+        public static Settings onLoopback(String db) {
+            return new Settings(db, null, "127.0.0.1", 0, null, ClientAddress.direct(), HashingGate.forThisMachine(), Clock.systemUTC());
+        }
+
+        public Settings withClientAddress(ClientAddress clientAddress) {
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock);
+        }
+
+        public Settings withGate(HashingGate gate) {
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock);
+        }
+
+        public Settings withClock(Clock clock) {
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock);
+        }
+    }
+
+    public final Store store;
+    public final WebServer web;
+
+    private SeekAuthServer(Store store, WebServer web) {
+        this.store = store;
+        this.web = web;
+    }
+
+    /**
+     * Opens (and migrates) the store and starts listening. Throws {@link Store.StoreException}
+     * or {@link AuthServer.ListenException}, each with a one-line message; nothing is left open.
+     */
+    public static SeekAuthServer start(Settings settings) {
+        Store store = Store.open(settings.db(), settings.dbPassword());
+        try {
+            var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store, settings.clock()), settings.gate());
+            return new SeekAuthServer(store, AuthServer.start(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress()));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The port it listens on (the real one when started with port 0). */
+    public int port() {
+        return web.port();
+    }
+
+    @Override
+    public void close() {
+        try {
+            web.stop();
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -48,13 +48,13 @@ class useradmin {
             return refused(command, e);
         } catch (Store.StoreException e) {
             System.err.println("useradmin " + command + ": " + e.getMessage());
-            return Cli.FAILURE;
+            return Cli.FAILURE;  // the store failed: not the user's input
         }
     }
 
     static int refused(String command, UserAdmin.Refused e) {
         System.err.println("useradmin " + command + ": " + e.getMessage());
-        return e.invalidInput ? Cli.USAGE : Cli.FAILURE;
+        return e.exitCode();
     }
 
     interface Operation {
@@ -86,7 +86,7 @@ class useradmin {
             } catch (UserAdmin.Refused e) {
                 return refused("add", e);
             }
-            return parent.run("add", admin -> "added user " + admin.add(target.user, password) + "\n");
+            return parent.run("add", admin -> admin.addCommand(target.user, password));
         }
     }
 
@@ -98,7 +98,7 @@ class useradmin {
         @Override public Integer call() {
             return parent.run("passwd", admin -> {
                 admin.requireUser(target.user);  // before asking for a password
-                return "changed the password of " + admin.passwd(target.user, target.readPassword()) + "; its binding stays\n";
+                return admin.passwdCommand(target.user, target.readPassword());
             });
         }
     }
@@ -109,7 +109,7 @@ class useradmin {
         @Option(names = "--json", description = "print JSON for scripts") boolean json;
 
         @Override public Integer call() {
-            return parent.run("list", admin -> json ? UserListing.json(admin.list()) : UserListing.table(admin.list()));
+            return parent.run("list", admin -> admin.listCommand(json));
         }
     }
 
@@ -119,12 +119,7 @@ class useradmin {
         @Parameters(paramLabel = "USER") String user;
 
         @Override public Integer call() {
-            return parent.run("unbind", admin -> {
-                String name = UserAdmin.validUsername(user);
-                return admin.unbind(user)
-                        .map(machine -> "unbound " + name + " from machine " + Credentials.shortMachineId(machine) + "\n")
-                        .orElse(name + " was not bound to a machine; nothing to do\n");
-            });
+            return parent.run("unbind", admin -> admin.unbindCommand(user));
         }
     }
 
@@ -134,12 +129,7 @@ class useradmin {
         @Parameters(paramLabel = "USER") String user;
 
         @Override public Integer call() {
-            return parent.run("unlock", admin -> {
-                String name = UserAdmin.validUsername(user);
-                return admin.unlock(user) > 0
-                        ? "unlocked " + name + ": its failure counters are cleared\n"
-                        : name + " had no failures on record; nothing to do\n";
-            });
+            return parent.run("unlock", admin -> admin.unlockCommand(user));
         }
     }
 
@@ -149,7 +139,7 @@ class useradmin {
         @Parameters(paramLabel = "USER") String user;
 
         @Override public Integer call() {
-            return parent.run("delete", admin -> "deleted user " + admin.delete(user) + " and its binding\n");
+            return parent.run("delete", admin -> admin.deleteCommand(user));
         }
     }
 }

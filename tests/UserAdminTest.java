@@ -141,6 +141,27 @@ class UserAdminTest {
     }
 
     @Test
+    void eachCommandSaysWhatItDidInOneLine() throws Exception {
+        assertEquals("added user alice\n", admin.addCommand("Alice", "first password"));
+        assertEquals("changed the password of alice; its binding stays\n", admin.passwdCommand("ALICE", "second password"));
+        assertEquals("alice was not bound to a machine; nothing to do\n", admin.unbindCommand("alice"));
+        StoreFixtures.bind(store, "alice", M1);
+        assertEquals("unbound alice from machine " + M1.substring(0, 8) + "\n", admin.unbindCommand("alice"));
+        assertEquals("alice had no failures on record; nothing to do\n", admin.unlockCommand("alice"));
+        assertEquals("deleted user alice and its binding\n", admin.deleteCommand("alice"));
+        assertEquals("no users\n", admin.listCommand(false));
+        assertEquals("[]\n", admin.listCommand(true));
+    }
+
+    @Test
+    void aRefusalOfInputExits2AndAnyOtherExits1() {
+        var input = assertThrows(UserAdmin.Refused.class, () -> admin.addCommand("bad name", "first password"));
+        assertEquals(2, input.exitCode());
+        var state = assertThrows(UserAdmin.Refused.class, () -> admin.deleteCommand("nobody"));
+        assertEquals(1, state.exitCode());
+    }
+
+    @Test
     void listingShowsShortenedIdsAndTimes() throws Exception {
         assertEquals("no users\n", UserListing.table(admin.list()));
         assertEquals("[]\n", UserListing.json(admin.list()));

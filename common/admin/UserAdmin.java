@@ -18,6 +18,11 @@ public final class UserAdmin {
             super(message);
             this.invalidInput = invalidInput;
         }
+
+        /** The exit status of the refused command: 2 for bad input or usage, 1 for anything else. */
+        public int exitCode() {
+            return invalidInput ? Cli.USAGE : Cli.FAILURE;
+        }
     }
 
     private final Store store;
@@ -71,6 +76,38 @@ public final class UserAdmin {
         String name = validUsername(username);
         existing(name);
         return budgets.unlock(name);
+    }
+
+    // What each command prints on success, one line each (contract section 6).
+
+    public String addCommand(String username, String password) throws Refused {
+        return "added user " + add(username, password) + "\n";
+    }
+
+    public String passwdCommand(String username, String password) throws Refused {
+        return "changed the password of " + passwd(username, password) + "; its binding stays\n";
+    }
+
+    public String unbindCommand(String username) throws Refused {
+        String name = validUsername(username);
+        return unbind(username)
+                .map(machine -> "unbound " + name + " from machine " + Credentials.shortMachineId(machine) + "\n")
+                .orElse(name + " was not bound to a machine; nothing to do\n");
+    }
+
+    public String deleteCommand(String username) throws Refused {
+        return "deleted user " + delete(username) + " and its binding\n";
+    }
+
+    public String unlockCommand(String username) throws Refused {
+        String name = validUsername(username);
+        return unlock(username) > 0
+                ? "unlocked " + name + ": its failure counters are cleared\n"
+                : name + " had no failures on record; nothing to do\n";
+    }
+
+    public String listCommand(boolean json) {
+        return json ? UserListing.json(list()) : UserListing.table(list());
     }
 
     public List<Store.User> list() {

@@ -1,7 +1,7 @@
 import java.util.List;
 import java.util.regex.Pattern;
+
 /** Windows: HKLM\SOFTWARE\Microsoft\Cryptography\MachineGuid, from the 64-bit registry view. */
-/** Windows: HKLM\\SOFTWARE\\Microsoft\\Cryptography\\MachineGuid, from the 64-bit registry view. */
 final class WindowsIdentity {
 
     static final List<String> COMMAND = List.of("reg", "query", "HKLM\\SOFTWARE\\Microsoft\\Cryptography", "/v", "MachineGuid", "/reg:64");

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every row of SPEC section 3's decision table, over real HTTP against a real server. */
-class CheckEndpointTest {
+class AuthServerTest {
 
     static final String M1 = "a1".repeat(32);
     static final String M2 = "b2".repeat(32);

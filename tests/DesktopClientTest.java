@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client's work through its entry point, with injected input and machine identity, against a real server. */
-class ClientTest {
+class DesktopClientTest {
 
     static final String PASSWORD = "client-Pa55 word";
     static final String THIS_COMPUTER = "11112222333344445555666677778888";

@@ -1,0 +1,48 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What differs between SQLite and PostgreSQL, and how a --db setting is read and shown. */
+class StoreDialectTest {
+
+    @Test
+    void aPathIsASqliteFileAndAJdbcUrlChoosesItsDialect() {
+        assertEquals("jdbc:sqlite:seek-auth.db", StoreDialect.jdbcUrl("seek-auth.db"));
+        assertEquals(StoreDialect.SQLITE, StoreDialect.forUrl(StoreDialect.jdbcUrl("x.db")));
+        assertEquals(StoreDialect.POSTGRESQL, StoreDialect.forUrl("jdbc:postgresql://db/seek?user=seek"));
+        assertEquals(StoreDialect.OTHER, StoreDialect.forUrl("jdbc:h2:mem:x"));
+        assertEquals(" FOR UPDATE", StoreDialect.POSTGRESQL.lockRows());
+        assertEquals("", StoreDialect.SQLITE.lockRows(), "SQLite's write lock is the lock");
+        assertTrue(StoreDialect.POSTGRESQL.migrationLock().isPresent());
+        assertEquals(Optional.empty(), StoreDialect.SQLITE.migrationLock());
+    }
+
+    @Test
+    void theSqliteFileOfAUrlIsFoundWithoutItsSettings() {
+        assertEquals(Optional.of(Path.of("/var/lib/seek/seek.db")), StoreDialect.sqliteFile("jdbc:sqlite:/var/lib/seek/seek.db?busy_timeout=2000"));
+        assertEquals(Optional.of(Path.of("rel.db").toAbsolutePath()), StoreDialect.sqliteFile("jdbc:sqlite:rel.db"));
+        assertEquals(Optional.empty(), StoreDialect.sqliteFile("jdbc:sqlite::memory:"));
+        assertEquals(Optional.empty(), StoreDialect.sqliteFile("jdbc:postgresql://db/seek"));
+    }
+
+    @Test
+    void aPasswordInAUrlIsNeverShownAndGivesWayToTheEnvironments() {
+        String url = "jdbc:postgresql://db:5432/seek?user=seek&password=s3cret&ssl=true";
+        assertEquals("jdbc:postgresql://db:5432/seek?user=seek&password=***&ssl=true", StoreDialect.redacted(url));
+        assertEquals("jdbc:postgresql://db/seek?PASSWORD=***", StoreDialect.redacted("jdbc:postgresql://db/seek?PASSWORD=x"));
+        assertEquals("jdbc:postgresql://db:5432/seek?user=seek&ssl=true", StoreDialect.withoutPassword(url));
+        assertEquals("jdbc:postgresql://db/seek?user=seek", StoreDialect.withoutPassword("jdbc:postgresql://db/seek?password=x&user=seek"));
+        assertEquals("jdbc:postgresql://db/seek", StoreDialect.withoutPassword("jdbc:postgresql://db/seek?password=x"));
+        assertEquals("seek-auth.db", StoreDialect.redacted("seek-auth.db"));
+    }
+
+    @Test
+    void aUniqueConstraintIsRecognisedOnBothDatabases() {
+        assertTrue(StoreDialect.isConstraintViolation(new RuntimeException(new SQLException("duplicate key", "23505"))), "PostgreSQL");
+        assertTrue(StoreDialect.isConstraintViolation(new SQLException("UNIQUE constraint failed", null, 2067)), "SQLite's extended code");
+        assertFalse(StoreDialect.isConstraintViolation(new SQLException("connection refused", "08001")));
+    }
+}

@@ -115,9 +115,24 @@ public final class AuthServer {
                 if (refused.reason().status == 401) {
                     res.header(HeaderNames.WWW_AUTHENTICATE, WWW_AUTHENTICATE);
                 }
-                send(res, refused.reason().status, JsonBodies.PROBLEM_JSON, JsonBodies.problem(refused));
+                send(res, refused.reason().status, JsonBodies.PROBLEM_JSON, problemBody(refused));
             }
         }
+    }
+
+    /**
+     * Refusal bodies are few and fixed (a reason and a detail from the code, never from the
+     * request), so each is written once: a flood of malformed headers costs no JSON.
+     */
+    private static final java.util.Map<CheckResult.Refused, byte[]> PROBLEM_BODIES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_KEPT_BODIES = 2048;
+
+    private static byte[] problemBody(CheckResult.Refused refused) {
+        byte[] kept = PROBLEM_BODIES.get(refused);
+        if (kept != null) return kept;
+        byte[] body = JsonBodies.problem(refused).getBytes(StandardCharsets.UTF_8);
+        if (PROBLEM_BODIES.size() < MAX_KEPT_BODIES) PROBLEM_BODIES.put(refused, body);
+        return body;
     }
 
     private static void sendProblem(ServerResponse res, int status, String title, String code, String detail) {
@@ -125,9 +140,13 @@ public final class AuthServer {
     }
 
     private static void send(ServerResponse res, int status, String contentType, String body) {
+        send(res, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(ServerResponse res, int status, String contentType, byte[] body) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, contentType);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(body.getBytes(StandardCharsets.UTF_8));
+        res.send(body);
     }
 }

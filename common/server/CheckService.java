@@ -52,18 +52,22 @@ public final class CheckService {
 
     /** As above, with the client address worked out only when an answer needs it (most 400s do not). */
     public CheckResult check(List<String> headerValues, Supplier<String> clientAddress) {
-        Supplier<String> address = memoized(clientAddress);
         if (headerValues.isEmpty()) {
-            return logged(new CheckResult.Refused(CheckResult.Refusal.MISSING_HEADER), null, address);
+            return logged(MISSING_HEADER, null, clientAddress);
         }
         if (headerValues.size() > 1) {
-            return logged(malformed("more than one SEEK_CUSTOM_AUTH header"), null, address);
+            return logged(malformed("more than one SEEK_CUSTOM_AUTH header"), null, clientAddress);
         }
         return switch (HeaderCodec.decode(headerValues.getFirst())) {
-            case HeaderCodec.Malformed m -> logged(malformed(m.detail()), null, address);
-            case HeaderCodec.Valid v -> logged(checkCredentials(v.credentials(), address.get()), v.credentials(), address);
+            case HeaderCodec.Malformed m -> logged(malformed(m.detail()), null, clientAddress);
+            case HeaderCodec.Valid v -> {
+                Supplier<String> address = memoized(clientAddress);  // for the budgets, then the log
+                yield logged(checkCredentials(v.credentials(), address.get()), v.credentials(), address);
+            }
         };
     }
+
+    private static final CheckResult.Refused MISSING_HEADER = new CheckResult.Refused(CheckResult.Refusal.MISSING_HEADER);
 
     private static Supplier<String> memoized(Supplier<String> supplier) {
         var value = new java.util.concurrent.atomic.AtomicReference<String>();

@@ -2,7 +2,8 @@
 //JAVA 21+
 //DEPS io.helidon:helidon-dependencies:4.1.7@pom
 //DEPS io.helidon.webserver:helidon-webserver
-//RUNTIME_OPTIONS -Xmx512m
+// The same JVM options as server.java, so that only the code differs.
+//RUNTIME_OPTIONS -Xmx144m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -4,7 +4,7 @@
 // The heap holds what can be live at once: Argon2id's 19 MiB per running hash (the hashing
 // pool is sized to fit, see HashingGate) and Helidon's own. The serial collector keeps
 // the memory beyond the heap small; one collector thread suits a service bound by hashing.
-//RUNTIME_OPTIONS -Xmx144m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m
+//RUNTIME_OPTIONS -Xmx128m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

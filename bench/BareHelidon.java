@@ -3,7 +3,7 @@
 //DEPS io.helidon:helidon-dependencies:4.1.7@pom
 //DEPS io.helidon.webserver:helidon-webserver
 // The same JVM options as server.java, so that only the code differs.
-//RUNTIME_OPTIONS -Xmx144m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m
+//RUNTIME_OPTIONS -Xmx128m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

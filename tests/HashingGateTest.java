@@ -41,6 +41,27 @@ class HashingGateTest {
         assertEquals(Optional.of("again"), gate.run(() -> "again"), "capacity comes back");
     }
 
+    @Test
+    void workThatWaitedTooLongInTheQueueIsGivenUp() throws Exception {
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        var gate = new HashingGate(1, 4, now::get);
+        var release = new CountDownLatch(1);
+        var ran = new AtomicInteger();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.submit(() -> gate.run(() -> {
+                await(release);
+                return "first";
+            }));
+            waitUntil(() -> gate.inUse() == 1);
+            Future<Optional<Integer>> queued = pool.submit(() -> gate.run(ran::incrementAndGet));
+            waitUntil(() -> gate.inUse() == 2);
+            now.addAndGet(HashingGate.MAX_WAIT.toNanos() + 1);  // the queued work has waited too long
+            release.countDown();
+            assertEquals(Optional.empty(), queued.get(5, TimeUnit.SECONDS), "given up: the answer is the quick 503");
+            assertEquals(0, ran.get(), "the work never ran");
+        }
+    }
+
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {

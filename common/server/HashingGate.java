@@ -19,9 +19,27 @@ import java.util.function.Supplier;
  */
 public final class HashingGate {
 
+    /** The longest a hash may wait in the queue before it is given up, and the answer is a quick 503. */
+    static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(3);
+
+    /** Thrown inside the pool for work that waited too long; never seen outside this class. */
+    private static final class WaitedTooLong extends RuntimeException {
+        WaitedTooLong() {
+            super(null, null, false, false);
+        }
+    }
+
     private final ThreadPoolExecutor pool;
 
+    private final java.util.function.LongSupplier nanoTime;
+
     public HashingGate(int concurrent, int queueCapacity) {
+        this(concurrent, queueCapacity, System::nanoTime);
+    }
+
+    /** With the clock that times the queue wait given (tests move one by hand). */
+    HashingGate(int concurrent, int queueCapacity, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         BlockingQueue<Runnable> queue = queueCapacity > 0 ? new ArrayBlockingQueue<>(queueCapacity) : new SynchronousQueue<>();
         var threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(concurrent, concurrent, 0, TimeUnit.MILLISECONDS, queue, work -> {
@@ -58,17 +76,27 @@ public final class HashingGate {
         return pool.getActiveCount() + pool.getQueue().size();
     }
 
-    /** Runs the work on the pool and waits for it; empty when the queue was full. The work's exceptions pass through. */
+    /**
+     * Runs the work on the pool and waits for it; empty when the queue was full, or when the
+     * work waited in it longer than {@link #MAX_WAIT} (under a flood on a busy machine: its
+     * client has waited long enough, and the connection limits must not close on it).
+     * The work's own exceptions pass through.
+     */
     public <T> Optional<T> run(Supplier<T> work) {
+        long queuedAt = nanoTime.getAsLong();
         Future<T> result;
         try {
-            result = pool.submit(work::get);
+            result = pool.submit(() -> {
+                if (nanoTime.getAsLong() - queuedAt > MAX_WAIT.toNanos()) throw new WaitedTooLong();
+                return work.get();
+            });
         } catch (RejectedExecutionException full) {
             return Optional.empty();
         }
         try {
             return Optional.of(result.get());
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof WaitedTooLong) return Optional.empty();
             if (e.getCause() instanceof RuntimeException runtime) throw runtime;
             if (e.getCause() instanceof Error error) throw error;
             throw new IllegalStateException(e.getCause());

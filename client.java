@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
 //SOURCES common/header/*.java common/cli/*.java common/client/*.java
-// A run lasts half a second: C2 would compile nothing that pays back. C1 only saved about
-// 40 ms of a warm run's 200 (bench/launch.sh and direct timings).
+// A run lasts a third of a second: C2 would compile nothing that pays back. C1 only took a
+// warm check from about 480 to 340 ms (bench/launch.sh).
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1
 
 import java.io.BufferedReader;

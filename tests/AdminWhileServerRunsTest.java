@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin CLI as a process on the store a running server uses: each change shows on the server's next answer. */
 class AdminWhileServerRunsTest {
@@ -19,20 +17,9 @@ class AdminWhileServerRunsTest {
     static final String FIRST = "first-Pa55word";
     static final String SECOND = "second-Pa55word";
 
-    @TempDir Path dir;
-    Path db;
-    TestServer server;
-
-    @BeforeEach
-    void start() {
-        db = dir.resolve("shared.db");
-        server = new TestServer(db);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    /** Its budgets run on a clock that stands still: only an unlock can end a wait. */
+    @RegisterExtension final TestServer server = TestServer.inTempDir(settings -> settings.withClock(new TestClock()));
+    final Path db = server.dbFile();
 
     Processes.Result useradmin(String stdin, String... args) {
         var command = new java.util.ArrayList<String>(List.of("useradmin.java"));
@@ -45,9 +32,6 @@ class AdminWhileServerRunsTest {
     @Test
     void unlockLiftsALockoutOnTheNextRequest() {
         useradmin(FIRST + "\n", "add", "alice");
-        // The server's budgets run on a clock that stands still, so only the unlock can end the wait.
-        server.close();
-        server = new TestServer(SeekAuthServer.Settings.onLoopback(db.toString()).withClock(new TestClock()));
         for (int i = 0; i < 5; i++) assertEquals(401, server.check("alice", "guess-" + i, M1).statusCode());
         assertEquals(429, server.check("alice", FIRST, M1).statusCode());
         assertEquals("unlocked alice: its failure counters are cleared\n", useradmin("", "unlock", "alice").stdout());

@@ -3,14 +3,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,20 +19,8 @@ class AuthServerTest {
     static final String ALICE_PASSWORD = "alice-Pa55:word";
     static final String BOB_PASSWORD = "bob-secret-Pa55";
 
-    @TempDir Path dir;
-    TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(dir.resolve("seek.db"));
-        server.addUser("alice", ALICE_PASSWORD);
-        server.addUser("bob", BOB_PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();  // fails if a log line shows a password, a header value or a whole machine ID
-    }
+    /** Stopped after each test, which fails if a log line showed a password, a header value or a whole machine ID. */
+    @RegisterExtension final TestServer server = TestServer.inTempDir().withUser("alice", ALICE_PASSWORD).withUser("bob", BOB_PASSWORD);
 
     static void assertProblem(HttpResponse<String> response, int status, String title, String code, String detail) {
         assertEquals(status, response.statusCode(), response.body());
@@ -191,8 +176,9 @@ class AuthServerTest {
     void bindingsSurviveARestart() {
         server.check("alice", ALICE_PASSWORD, M1);
         server.close();
-        server = new TestServer(dir.resolve("seek.db"));
-        assertOk(server.check("alice", ALICE_PASSWORD, M1), "alice", "existing");
-        assertEquals(403, server.check("alice", ALICE_PASSWORD, M2).statusCode());
+        try (var restarted = new TestServer(server.dbFile())) {
+            assertOk(restarted.check("alice", ALICE_PASSWORD, M1), "alice", "existing");
+            assertEquals(403, restarted.check("alice", ALICE_PASSWORD, M2).statusCode());
+        }
     }
 }

@@ -1,16 +1,14 @@
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Concurrent first logins over real HTTP: whatever the interleaving, one machine
@@ -24,18 +22,11 @@ class BindingRaceTest {
     static final int SAME_ACCOUNT_RACERS = 5;
     static final String PASSWORD = "race-Pa55word";
 
-    @TempDir Path dir;
-    TestServer server;
+    @RegisterExtension final TestServer server = TestServer.inTempDir();
 
     @BeforeEach
-    void start() {
-        server = new TestServer(dir.resolve("race.db"));
+    void addRacers() {
         for (int i = 0; i < RACERS; i++) server.addUser("racer" + i, PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     static String machine(int round, int i) {

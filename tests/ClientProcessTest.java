@@ -1,31 +1,16 @@
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** `./jbang client.java` as a real process, with this computer's real identity, against a real server. */
 class ClientProcessTest {
 
     static final String PASSWORD = "process-Pa55";
 
-    @TempDir Path dir;
-    TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(dir.resolve("p.db"));
-        server.addUser("alice", PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension final TestServer server = TestServer.inTempDir().withUser("alice", PASSWORD);
 
     Processes.Result client(String stdin, String... args) {
         var command = new java.util.ArrayList<String>(List.of("client.java"));

@@ -5,14 +5,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client's work through its entry point, with injected input and machine identity, against a real server. */
 class DesktopClientTest {
@@ -21,20 +19,12 @@ class DesktopClientTest {
     static final String THIS_COMPUTER = "11112222333344445555666677778888";
     static final String OTHER_COMPUTER = "99990000aaaabbbbccccddddeeeeffff";
 
-    @TempDir Path dir;
-    TestServer server;
+    @RegisterExtension final TestServer server = TestServer.inTempDir().withUser("alice", PASSWORD);
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    @BeforeEach
-    void start() {
-        server = new TestServer(dir.resolve("client.db"));
-        server.addUser("alice", PASSWORD);
-    }
-
     @AfterEach
-    void stop() {
-        server.close();
+    void noPasswordShown() {
         assertFalse(out.toString(StandardCharsets.UTF_8).contains(PASSWORD));
         assertFalse(err.toString(StandardCharsets.UTF_8).contains(PASSWORD));
     }

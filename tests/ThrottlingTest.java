@@ -3,9 +3,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SPEC section 3, step 3, over real HTTP with the production budgets on a clock the test moves. */
@@ -17,18 +16,7 @@ class ThrottlingTest {
 
     @TempDir Path dir;
     final TestClock clock = new TestClock();
-    TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = new TestServer(SeekAuthServer.Settings.onLoopback(dir.resolve("t.db").toString()).withClock(clock));
-        server.addUser("alice", PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension final TestServer server = TestServer.inTempDir(settings -> settings.withClock(clock)).withUser("alice", PASSWORD);
 
     @Test
     void afterFiveFailuresEvenTheRightPasswordGets429UntilRetryAfter() {

@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * Helidon server on a free loopback port, and every log line it writes kept
  * for inspection. Close it (try-with-resources or @AfterEach) to stop it.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, org.junit.jupiter.api.extension.AfterEachCallback {
 
     public static final PasswordHasher HASHER = new PasswordHasher();
 
@@ -37,6 +37,58 @@ public final class TestServer implements AutoCloseable {
     /** Every password and header value this test sent: none may ever appear in a log line. */
     private final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The folder this server's store is in, when {@link #inTempDir} made it; removed with the server. */
+    private Path ownDir;
+    private boolean closed;
+
+    /**
+     * A server on a store in a new temporary folder, to register as a JUnit extension:
+     * {@code @RegisterExtension final TestServer server = TestServer.inTempDir();} starts it
+     * for each test and stops it (checking its log for secrets) after each.
+     */
+    public static TestServer inTempDir() {
+        return inTempDir(settings -> settings);
+    }
+
+    /** The same, with settings changed from the loopback defaults (a clock, a gate, proxies). */
+    public static TestServer inTempDir(java.util.function.UnaryOperator<SeekAuthServer.Settings> settings) {
+        Path dir;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("seek-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var server = new TestServer(settings.apply(SeekAuthServer.Settings.onLoopback(dir.resolve("seek.db").toString())));
+        server.ownDir = dir;
+        return server;
+    }
+
+    /** Adds a user, for chaining after {@link #inTempDir}. */
+    public TestServer withUser(String username, String password) {
+        addUser(username, password);
+        return this;
+    }
+
+    /** The SQLite file of a server made by {@link #inTempDir}. */
+    public Path dbFile() {
+        return ownDir.resolve("seek.db");
+    }
+
+    @Override
+    public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+        try {
+            close();
+        } finally {
+            if (ownDir != null) {
+                try (var paths = java.nio.file.Files.walk(ownDir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (java.io.IOException ignored) {
+                    // A temporary folder left behind is harmless.
+                }
+            }
+        }
+    }
 
     public TestServer(Path dbFile) {
         this(dbFile.toString());
@@ -119,6 +171,8 @@ public final class TestServer implements AutoCloseable {
     /** Stops the server, then fails if any log line showed a password, a header value or a whole machine ID. */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         try {
             server.close();
         } finally {

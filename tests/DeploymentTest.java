@@ -27,8 +27,17 @@ class DeploymentTest {
     }
 
     static int freePort() throws Exception {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** Distinct free ports: all are held open at once while picked, so none is handed out twice. */
+    static int[] freePorts(int count) throws Exception {
+        var sockets = new java.util.ArrayList<java.net.ServerSocket>();
+        try {
+            for (int i = 0; i < count; i++) sockets.add(new java.net.ServerSocket(0));
+            return sockets.stream().mapToInt(java.net.ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (var socket : sockets) socket.close();
         }
     }
 
@@ -36,8 +45,9 @@ class DeploymentTest {
     void theDeployScriptRunsTheClientThroughNginxToBothInstances() throws Exception {
         nginx();
         Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(), "PostgreSQL is not installed");
-        var env = Map.of("DEPLOY_PROXY_PORT", String.valueOf(freePort()),
-                "DEPLOY_INSTANCE_PORTS", freePort() + " " + freePort(), "DEPLOY_PG_PORT", String.valueOf(freePort()));
+        int[] ports = freePorts(4);
+        var env = Map.of("DEPLOY_PROXY_PORT", String.valueOf(ports[0]),
+                "DEPLOY_INSTANCE_PORTS", ports[1] + " " + ports[2], "DEPLOY_PG_PORT", String.valueOf(ports[3]));
         var builder = new ProcessBuilder(Processes.ROOT.resolve("deploy/run.sh").toString(), "--check").directory(Processes.ROOT.toFile());
         builder.environment().putAll(env);
         var result = Processes.run(builder, "", 240);

@@ -113,33 +113,36 @@ class useradmin {
         }
     }
 
-    @Command(name = "unbind", mixinStandardHelpOptions = true, description = "Release the user's machine, e.g. for a replaced computer; the next login binds anew.")
-    static class Unbind implements Callable<Integer> {
+    /** A command on one existing user: the USER parameter and the run, for unbind, unlock and delete. */
+    abstract static class OnOneUser implements Callable<Integer> {
         @ParentCommand useradmin parent;
         @Parameters(paramLabel = "USER") String user;
 
+        abstract String report(UserAdmin admin, String user) throws UserAdmin.Refused;
+
         @Override public Integer call() {
-            return parent.run("unbind", admin -> admin.unbindCommand(user));
+            return parent.run(getClass().getAnnotation(Command.class).name(), admin -> report(admin, user));
+        }
+    }
+
+    @Command(name = "unbind", mixinStandardHelpOptions = true, description = "Release the user's machine, e.g. for a replaced computer; the next login binds anew.")
+    static class Unbind extends OnOneUser {
+        @Override String report(UserAdmin admin, String user) throws UserAdmin.Refused {
+            return admin.unbindCommand(user);
         }
     }
 
     @Command(name = "unlock", mixinStandardHelpOptions = true, description = "Clear the user's failure counters, e.g. after an attack on the account.")
-    static class Unlock implements Callable<Integer> {
-        @ParentCommand useradmin parent;
-        @Parameters(paramLabel = "USER") String user;
-
-        @Override public Integer call() {
-            return parent.run("unlock", admin -> admin.unlockCommand(user));
+    static class Unlock extends OnOneUser {
+        @Override String report(UserAdmin admin, String user) throws UserAdmin.Refused {
+            return admin.unlockCommand(user);
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove the user and its binding.")
-    static class Delete implements Callable<Integer> {
-        @ParentCommand useradmin parent;
-        @Parameters(paramLabel = "USER") String user;
-
-        @Override public Integer call() {
-            return parent.run("delete", admin -> admin.deleteCommand(user));
+    static class Delete extends OnOneUser {
+        @Override String report(UserAdmin admin, String user) throws UserAdmin.Refused {
+            return admin.deleteCommand(user);
         }
     }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Behaviour under abuse (SPEC section 11), side by side in one run, with wrk (apt-get install wrk):
+# Behaviour under abuse (docs/CONTRACT.md section 7), side by side in one run, with wrk (apt-get install wrk):
 #  1. malformed headers, 64 connections: seek-auth's rate beside a bare Helidon server that
 #     answers the same 400 body (bench/BareHelidon.java), and their ratio;
 #  2. latency (p50, p99) of malformed answers while 64 other connections flood valid checks.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every row of SPEC section 3's decision table, over real HTTP against a real server. */
+/** Every row of contract section 2's decision table, over real HTTP against a real server. */
 class AuthServerTest {
 
     static final String M1 = "a1".repeat(32);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BindingRaceTest {
 
     static final int RACERS = 8;
-    /** One account takes at most five attempts in flight (SPEC section 9); more would meet a fair 429. */
+    /** One account takes at most five attempts in flight (contract section 3); more would meet a fair 429. */
     static final int SAME_ACCOUNT_RACERS = 5;
     static final String PASSWORD = "race-Pa55word";
 

@@ -3,7 +3,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which address failures are counted under: SPEC section 9, the client address key. */
+/** Which address failures are counted under: contract section 3, the client address key. */
 class ClientAddressTest {
 
     @Test

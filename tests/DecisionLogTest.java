@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC section 11: cheap answers are summarised, verified decisions are logged one by one. */
+/** contract section 7: cheap answers are summarised, verified decisions are logged one by one. */
 class DecisionLogTest {
 
     final TestClock clock = new TestClock();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The budgets of SPEC section 9 on a real store, with a clock the test moves instead of sleeping. */
+/** The budgets of contract section 3 on a real store, with a clock the test moves instead of sleeping. */
 class FailureBudgetsTest {
 
     static final String ADDR = "192.0.2.1";

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every rule of SPEC section 2, at, just inside and just past each bound. */
+/** Every rule of contract section 1, at, just inside and just past each bound. */
 class HeaderCodecTest {
 
     static final String ID = "0123456789abcdef".repeat(4);

@@ -3,7 +3,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The response bodies of SPEC section 3, and the escaping they rely on. */
+/** The response bodies of contract section 2, and the escaping they rely on. */
 class JsonBodiesTest {
 
     @Test

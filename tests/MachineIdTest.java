@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** SPEC section 5: the derivation, each OS's source and fallback, and placeholder rejection. */
+/** contract section 5: the derivation, each OS's source and fallback, and placeholder rejection. */
 class MachineIdTest {
 
     static final Path ETC = Path.of("/etc/machine-id");

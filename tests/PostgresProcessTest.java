@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The shipped scripts against a real PostgreSQL, as an operator runs them (SPEC section 10). */
+/** The shipped scripts against a real PostgreSQL, as an operator runs them (contract section 4). */
 class PostgresProcessTest {
 
     static final String PASSWORD = "pg-admin-Pa55word";

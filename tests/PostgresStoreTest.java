@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
-/** The store on a real PostgreSQL (SPEC section 10): migration, passwords, and a database lost and back. */
+/** The store on a real PostgreSQL (contract section 4): migration, passwords, and a database lost and back. */
 class PostgresStoreTest {
 
     static final String PASSWORD = "pg-user-Pa55word";

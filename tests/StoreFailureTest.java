@@ -6,7 +6,7 @@ import java.sql.DriverManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC section 3, step 6: a failing store gives 503, writes nothing half-way, and the server recovers by itself. */
+/** contract section 2, step 6: a failing store gives 503, writes nothing half-way, and the server recovers by itself. */
 class StoreFailureTest {
 
     static final String M1 = "e5".repeat(32);

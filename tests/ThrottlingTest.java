@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC section 3, step 3, over real HTTP with the production budgets on a clock the test moves. */
+/** contract section 2, step 3, over real HTTP with the production budgets on a clock the test moves. */
 class ThrottlingTest {
 
     static final String M1 = "c3".repeat(32);

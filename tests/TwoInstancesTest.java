@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two server instances on one real PostgreSQL database keep every rule as one instance
- * does (SPEC section 10): no double binding whatever the interleaving, and one set of
+ * does (contract section 4): no double binding whatever the interleaving, and one set of
  * failure budgets.
  */
 class TwoInstancesTest {

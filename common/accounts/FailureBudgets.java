@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The failure budgets of SPEC section 9, kept in the store so that they hold across
+ * The failure budgets of contract section 3, kept in the store so that they hold across
  * every server instance and every concurrent request.
  *
  * <p>An attempt is counted under two keys: its account (one key for attempts from the

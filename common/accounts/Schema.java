@@ -21,7 +21,7 @@ final class Schema {
                         last_check_at VARCHAR(40),
                         CHECK ((machine_id IS NULL AND bound_at IS NULL) OR (machine_id IS NOT NULL AND bound_at IS NOT NULL))
                     )"""),
-            // Failure budgets (SPEC section 9), shared by every instance on the store. Times are
+            // Failure budgets (contract section 3), shared by every instance on the store. Times are
             // epoch milliseconds; a row whose forget_at has passed, with nothing in flight, is deleted.
             List.of("""
                     CREATE TABLE failure_counters (

@@ -49,7 +49,7 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * One failure counter of SPEC section 9, as stored. Times are epoch milliseconds (0: never).
+     * One failure counter of contract section 3, as stored. Times are epoch milliseconds (0: never).
      * A counter with no failures, no window and nothing in flight is deleted rather than kept.
      */
     public record Counter(String key, int failures, long lastFailureAt, int inFlight, long inFlightAt,

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Reads a new password the safe ways only (SPEC section 7): on a terminal, a
+ * Reads a new password the safe ways only (contract section 6): on a terminal, a
  * no-echo prompt asked twice that must match; otherwise (or with
  * --password-stdin) one line of standard input. Never from an argument.
  */

@@ -2,7 +2,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the admin CLI does to the store (SPEC section 7), with its rules and
+ * What the admin CLI does to the store (contract section 6), with its rules and
  * messages. Every operation is one statement on the shared store, so it is safe
  * while the server runs and takes effect on the server's next request.
  */

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 /** Runs a picocli command the way every seek-auth command behaves on bad input: one line, no stack trace. */
 public final class Cli {
 
-    /** Exit status for bad input or usage (SPEC section 6). */
+    /** Exit status for bad input or usage (contract section 6). */
     public static final int USAGE = 2;
     /** Exit status for a failure that is not the user's input. */
     public static final int FAILURE = 1;

@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
- * The desktop client's work (SPEC section 6): read the username and password,
+ * The desktop client's work (contract section 6): read the username and password,
  * compute this computer's ID, send one GET /check, print the status and body.
  * Exit statuses: 0 on 200, 1 when refused, 2 on bad input, 3 when the server
  * cannot be reached, 4 when this computer has no usable identity.
@@ -127,7 +127,7 @@ public final class DesktopClient {
 
     /**
      * A 429 that asks for a wait of at most {@link #MAX_RETRY_WAIT}: attempts in flight on the
-     * same address or account, a moment's limit that the client waits out once (SPEC section 6).
+     * same address or account, a moment's limit that the client waits out once (contract section 6).
      */
     static Optional<Duration> shortRetryAfter(HttpResponse<?> response) {
         if (response.statusCode() != 429) return Optional.empty();

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * A username, password and machine ID, in their canonical forms: the username
- * lower-cased, the password in Unicode NFC. The rules of SPEC section 2 live
+ * lower-cased, the password in Unicode NFC. The rules of contract section 1 live
  * here so that the header codec, the client and the admin CLI apply the same ones.
  */
 public record Credentials(String username, String password, String machineId) {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The SEEK_CUSTOM_AUTH header (SPEC section 2):
+ * The SEEK_CUSTOM_AUTH header (contract section 1):
  * base64(UTF-8(username ":" password ":" machine-id)), standard alphabet with padding.
  */
 public final class HeaderCodec {

@@ -23,7 +23,7 @@ public final class AuthServer {
     private static final HeaderName AUTH_HEADER = HeaderNames.create(HeaderCodec.HEADER_NAME);
     private static final String WWW_AUTHENTICATE = HeaderCodec.HEADER_NAME + " realm=\"check\"";
 
-    /** A connection without a request line for this long is closed, idle keep-alive included (SPEC section 11). */
+    /** A connection without a request line for this long is closed, idle keep-alive included (contract section 7). */
     static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
     private AuthServer() {}

@@ -1,6 +1,6 @@
 import java.time.Duration;
 
-/** What GET /check answers: OK with the binding, or a refusal with its reason (SPEC section 3). */
+/** What GET /check answers: OK with the binding, or a refusal with its reason (contract section 2). */
 public sealed interface CheckResult {
 
     enum Binding { NEW, EXISTING }

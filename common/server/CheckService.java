@@ -7,7 +7,7 @@ import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
- * The decision behind GET /check, step by step in the order of SPEC section 3.
+ * The decision behind GET /check, step by step in the order of contract section 2.
  * It knows nothing of HTTP; it logs one line per decision, with no password,
  * no header value, and only the first 8 characters of the machine ID.
  */

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The client address that failures are counted under (SPEC section 9): the connecting
+ * The client address that failures are counted under (contract section 3): the connecting
  * address, or, when that is a trusted reverse proxy, the right-most address of
  * X-Forwarded-For that is not itself a trusted proxy. IPv6 addresses count by their
  * /64 prefix, since one host usually has a whole /64 to pick addresses from.

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * The log of /check decisions (SPEC section 11). Every decision that verified a password
+ * The log of /check decisions (contract section 7). Every decision that verified a password
  * gets a line of its own. Answers that cost no hashing (a missing or malformed header, a
  * throttled or turned-away attempt) can come by the ten thousand a second, so each kind
  * gets at most one line per window: the first one as it is, then one line that counts

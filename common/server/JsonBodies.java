@@ -1,4 +1,4 @@
-/** The response bodies of SPEC section 3: small enough to write by hand, with proper escaping. */
+/** The response bodies of contract section 2: small enough to write by hand, with proper escaping. */
 final class JsonBodies {
 
     static final String JSON = "application/json";

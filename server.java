@@ -82,20 +82,9 @@ class server implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.println("seek-auth listening on " + (tls == null ? "http" : "https") + "://" + host + ":" + server.port());
-        if (tls == null && !isLoopback(host)) {
-            System.err.println("server: warning: listening on " + host + " without TLS: passwords cross the network unencrypted"
-                    + " (use --tls-keystore, or --host 127.0.0.1 behind a TLS proxy)");
-        }
+        AuthServer.plainHttpWarning(host, tls != null).ifPresent(warning -> System.err.println("server: warning: " + warning));
         stopped.await();
         return 0;
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     /** From the environment, else asked on the terminal without echo; null when neither is there. */

@@ -173,6 +173,14 @@ class AuthServerTest {
     }
 
     @Test
+    void plainHttpIsWarnedAboutOnlyBeyondLoopback() {
+        assertTrue(AuthServer.plainHttpWarning("0.0.0.0", false).orElseThrow().startsWith("listening on 0.0.0.0 without TLS"));
+        assertEquals(Optional.empty(), AuthServer.plainHttpWarning("127.0.0.1", false));
+        assertEquals(Optional.empty(), AuthServer.plainHttpWarning("::1", false));
+        assertEquals(Optional.empty(), AuthServer.plainHttpWarning("0.0.0.0", true), "TLS: nothing to warn about");
+    }
+
+    @Test
     void bindingsSurviveARestart() {
         server.check("alice", ALICE_PASSWORD, M1);
         server.close();

@@ -65,6 +65,21 @@ public final class AuthServer {
         return web;
     }
 
+    /** What to warn about when passwords would cross the network unencrypted: a listener beyond loopback without TLS. */
+    public static java.util.Optional<String> plainHttpWarning(String host, boolean tls) {
+        if (tls || isLoopback(host)) return java.util.Optional.empty();
+        return java.util.Optional.of("listening on " + host + " without TLS: passwords cross the network unencrypted"
+                + " (use --tls-keystore, or --host 127.0.0.1 behind a TLS proxy)");
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** Binds the address for a moment, to name the cause (port in use, no such address) in one line. */
     private static void probe(String host, int port) {
         try (var socket = new java.net.ServerSocket()) {

@@ -47,6 +47,24 @@ class DecisionLogTest {
         assertEquals(50, lines.size());
     }
 
+    @Test
+    void closingSaysEveryCountAtOnceAndLeavesTheTimer() {
+        log.cheap("MALFORMED_HEADER", () -> "first");
+        log.cheap("MALFORMED_HEADER", () -> "second");
+        clock.advance(Duration.ofSeconds(3));
+        log.close();
+        assertEquals(List.of("first", "decision=MALFORMED_HEADER repeated 1 more time within 10 s (not logged one by one)"), lines,
+                "a window not over yet is counted when the server stops");
+        clock.advance(Duration.ofSeconds(20));
+        log.flush();
+        assertEquals(2, lines.size(), "nothing is said twice");
+
+        var live = DecisionLog.toSystemLog();
+        assertTrue(live.onTimer());
+        live.close();
+        assertFalse(live.onTimer(), "a closed log is not written to by the timer");
+    }
+
     @TempDir java.nio.file.Path dir;
 
     @Test
@@ -69,5 +87,19 @@ class DecisionLogTest {
             assertTrue(decisions.getFirst().contains("decision=MALFORMED_HEADER detail="), decisions.getFirst());
             assertTrue(decisions.getLast().contains("decision=INVALID_CREDENTIALS user=alice"), "the verified decision has its line");
         }
+    }
+
+    @Test
+    void aStoppingServerLogsTheCountsItHeldBack() {
+        var server = new TestServer(dir.resolve("stop.db"));
+        try {
+            for (int i = 0; i < 3; i++) assertEquals(400, server.get(server.check, "not base64!").statusCode());
+        } finally {
+            server.close();
+        }
+        var decisions = server.logLines().stream().filter(l -> l.contains("decision=")).toList();
+        assertEquals(2, decisions.size(), decisions.toString());
+        assertTrue(decisions.getLast().endsWith("decision=MALFORMED_HEADER repeated 2 more times within 10 s (not logged one by one)"),
+                decisions.getLast());
     }
 }

@@ -42,6 +42,11 @@ public final class CheckService {
         this.beforeRound = beforeRound;
     }
 
+    /** Writes the decision counts still held back; called once the web server has stopped. */
+    public void close() {
+        decisions.close();
+    }
+
     /**
      * @param headerValues every SEEK_CUSTOM_AUTH value in the request (none, one, or too many)
      * @param clientAddress the client's address, for the budgets and the logs

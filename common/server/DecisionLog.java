@@ -91,13 +91,35 @@ public final class DecisionLog {
 
     /** Writes the count of every kind whose window is over, and forgets those windows. */
     public void flush() {
+        writeCounts(false);
+    }
+
+    /**
+     * Writes every count still held back, window over or not, and leaves the timer: a closed
+     * server's counts are said at once, never lost and never written after it stopped.
+     */
+    public void close() {
+        synchronized (LIVE) {
+            LIVE.remove(this);
+        }
+        writeCounts(true);
+    }
+
+    /** Whether the timer still writes this log's counts. */
+    boolean onTimer() {
+        synchronized (LIVE) {
+            return LIVE.contains(this);
+        }
+    }
+
+    private void writeCounts(boolean evenUnfinishedWindows) {
         long now = clock.millis();
         var summaries = new java.util.ArrayList<String>();
         synchronized (windows) {
             var over = windows.entrySet().iterator();
             while (over.hasNext()) {
                 var entry = over.next();
-                if (now - entry.getValue().startedAt < WINDOW.toMillis()) continue;
+                if (!evenUnfinishedWindows && now - entry.getValue().startedAt < WINDOW.toMillis()) continue;
                 String summary = summary(entry.getKey(), entry.getValue().heldBack.sum());
                 if (summary != null) summaries.add(summary);
                 over.remove();

@@ -36,9 +36,11 @@ public final class SeekAuthServer implements AutoCloseable {
 
     public final Store store;
     public final WebServer web;
+    private final CheckService service;
 
-    private SeekAuthServer(Store store, WebServer web) {
+    private SeekAuthServer(Store store, CheckService service, WebServer web) {
         this.store = store;
+        this.service = service;
         this.web = web;
     }
 
@@ -48,10 +50,11 @@ public final class SeekAuthServer implements AutoCloseable {
      */
     public static SeekAuthServer start(Settings settings) {
         Store store = Store.open(settings.db(), settings.dbPassword());
+        var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store, settings.clock()), settings.gate());
         try {
-            var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store, settings.clock()), settings.gate());
-            return new SeekAuthServer(store, AuthServer.start(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress()));
+            return new SeekAuthServer(store, service, AuthServer.start(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress()));
         } catch (RuntimeException e) {
+            service.close();
             store.close();
             throw e;
         }
@@ -67,6 +70,7 @@ public final class SeekAuthServer implements AutoCloseable {
         try {
             web.stop();
         } finally {
+            service.close();
             store.close();
         }
     }

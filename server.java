@@ -40,6 +40,7 @@ class server implements Callable<Integer> {
     String trustedProxies;
 
     public static void main(String[] args) {
+        Logging.keepHandlersAtExit();
         System.exit(Cli.execute(new server(), args));
     }
 

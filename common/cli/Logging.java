@@ -13,9 +13,11 @@ import java.util.logging.Logger;
  */
 public final class Logging {
 
-    /** JUL keeps loggers weakly: without these references the levels set below could be forgotten. */
-    private static final Logger HELIDON = Logger.getLogger("io.helidon");
-    private static final Logger HIKARI = Logger.getLogger("com.zaxxer.hikari");
+    /**
+     * JUL keeps loggers weakly: without these references the levels set below could be forgotten.
+     * Set by configure(), not when this class loads, so that keepHandlersAtExit() runs before logging starts.
+     */
+    private static Logger helidon, hikari;
 
     private Logging() {}
 
@@ -32,9 +34,40 @@ public final class Logging {
         handler.setLevel(consoleLevel);
         root.addHandler(handler);
         root.setLevel(Level.INFO);
-        HELIDON.setLevel(Level.WARNING);
+        helidon = Logger.getLogger("io.helidon");
+        hikari = Logger.getLogger("com.zaxxer.hikari");
+        helidon.setLevel(Level.WARNING);
         // Hikari reports a failing store as SEVERE with a stack of causes; our own one-line messages say it.
-        HIKARI.setLevel(Level.OFF);
+        hikari.setLevel(Level.OFF);
+    }
+
+    /**
+     * The JDK's log manager, except that it keeps its handlers while the JVM exits. The
+     * plain one empties them from a shutdown hook of its own, which runs alongside the
+     * server's, so the lines a stopping server writes last (its held-back counts) were lost.
+     * A script selects it before any logging, with {@link #keepHandlersAtExit()}.
+     */
+    public static final class KeptAtExit extends LogManager {
+        @Override
+        public void reset() {
+            if (!exiting()) super.reset();
+        }
+
+        private static boolean exiting() {
+            var probe = new Thread(() -> {});
+            try {
+                Runtime.getRuntime().addShutdownHook(probe);
+                Runtime.getRuntime().removeShutdownHook(probe);
+                return false;
+            } catch (IllegalStateException shutdownInProgress) {
+                return true;
+            }
+        }
+    }
+
+    /** Must run before anything logs: the JDK reads this property once, when logging starts. */
+    public static void keepHandlersAtExit() {
+        System.setProperty("java.util.logging.manager", KeptAtExit.class.getName());
     }
 
     static final class OneLine extends Formatter {

@@ -35,6 +35,30 @@ class HeaderCodecPropertyTest {
         assertEquals(new HeaderCodec.Valid(expected), decoded);
     }
 
+    /** One device key for the signed round trips: making a key per case would only measure the key generator. */
+    static final java.security.KeyPair KEY = DeviceKeys.generate();
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void anySignedHeaderRoundTripsAndItsProofHolds(long seed) {
+        var random = new Random(seed);
+        String username = randomUsername(random);
+        String password = randomPassword(random);
+        String machineId = randomMachineId(random);
+        var time = java.time.Instant.ofEpochSecond(random.nextLong(4_000_000_000L));
+        String credentials = HeaderCodec.encode(username, password, machineId);
+
+        var decoded = HeaderCodec.decode(DeviceProof.signedHeader(credentials, KEY.getPublic(), KEY.getPrivate(), time));
+
+        var signed = assertInstanceOf(HeaderCodec.Signed.class, decoded);
+        var expected = new Credentials(username.toLowerCase(), Normalizer.normalize(password, Normalizer.Form.NFC), machineId);
+        assertEquals(expected, signed.credentials());
+        assertEquals(credentials, signed.proof().credentials());
+        assertEquals(DeviceKeys.base64url(DeviceKeys.point(KEY.getPublic())), signed.proof().key());
+        assertEquals(time.getEpochSecond(), signed.proof().time());
+        assertEquals(java.util.Optional.empty(), signed.proof().problemAt(time));
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void arbitraryBytesNeverThrow(long seed) {
@@ -43,6 +67,11 @@ class HeaderCodecPropertyTest {
         random.nextBytes(bytes);
         String value = random.nextBoolean() ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, StandardCharsets.ISO_8859_1);
         assertNotNull(HeaderCodec.decode(value));
+        // The same, as the parts of a signed header, each of about the right length.
+        String part = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String signed = value + "." + part.substring(0, Math.min(87, part.length())) + "." + random.nextInt() + "."
+                + part.substring(0, Math.min(22, part.length())) + "." + part.substring(0, Math.min(86, part.length()));
+        assertNotNull(HeaderCodec.decode(signed));
     }
 
     /** A well-formed header with exactly one rule broken: malformed, and its detail never shows the password. */

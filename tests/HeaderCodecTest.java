@@ -159,4 +159,98 @@ class HeaderCodecTest {
         assertFalse(text.contains("Hunter2-secret"), text);
         assertFalse(text.contains(ID), text);
     }
+
+    // Version 2: CREDENTIALS.KEY.TIME.NONCE.SIGNATURE (contract section 8).
+
+    static final java.security.KeyPair KEY = DeviceKeys.generate();
+    static final String CREDENTIALS = b64("alice:s3cret pass:" + ID);
+
+    /** A well-formed signed header's five parts, to break one at a time. */
+    static String[] signedParts() {
+        return DeviceProof.signedHeader(CREDENTIALS, KEY.getPublic(), KEY.getPrivate(), java.time.Instant.ofEpochSecond(1_800_000_000L))
+                .split("\\.");
+    }
+
+    static String with(int part, String value) {
+        String[] parts = signedParts();
+        parts[part] = value;
+        return String.join(".", parts);
+    }
+
+    @Test
+    void aSignedHeaderDecodesToItsCredentialsAndProof() {
+        String[] parts = signedParts();
+        assertEquals(87, parts[1].length());
+        assertEquals("1800000000", parts[2]);
+        assertEquals(22, parts[3].length());
+        assertEquals(86, parts[4].length());
+        var signed = assertInstanceOf(HeaderCodec.Signed.class, HeaderCodec.decode(String.join(".", parts)));
+        assertEquals(new Credentials("alice", "s3cret pass", ID), signed.credentials());
+        assertEquals(parts[1], signed.proof().key());
+        assertEquals(1_800_000_000L, signed.proof().time());
+        assertEquals(parts[3], signed.proof().nonce());
+        assertEquals(CREDENTIALS, signed.proof().credentials());
+    }
+
+    @Test
+    void aSignedHeaderNeedsExactlyFiveParts() {
+        String whole = String.join(".", signedParts());
+        assertEquals("a signed header has 5 parts separated by '.' (credentials.key.time.nonce.signature), not 4",
+                malformed(whole.substring(0, whole.lastIndexOf('.'))));
+        assertEquals("a signed header has 5 parts separated by '.' (credentials.key.time.nonce.signature), not 6", malformed(whole + ".x"));
+        assertEquals("a signed header has 5 parts separated by '.' (credentials.key.time.nonce.signature), not 2", malformed(CREDENTIALS + "."));
+    }
+
+    @Test
+    void eachPartOfASignedHeaderIsNamedWhenItIsWrong() {
+        assertEquals("credentials part: header value is not base64 (RFC 4648 standard alphabet, with padding)", malformed(with(0, "not base64!")));
+        assertEquals("credentials part: machine-id must be exactly 64 lower-case hex characters", malformed(with(0, b64("alice:pw:xyz"))));
+        assertEquals("credentials part: decoded header must be username:password:machine-id (two colons at least)", malformed(with(0, "")));
+
+        String key = "key part must be 87 base64url characters without padding (a 65-byte P-256 point)";
+        String[] parts = signedParts();
+        assertEquals(key, malformed(with(1, parts[1].substring(1))), "too short");
+        assertEquals(key, malformed(with(1, parts[1] + "A")), "too long");
+        assertEquals(key, malformed(with(1, parts[1].substring(1) + "+")), "standard alphabet, not url");
+        assertEquals(key, malformed(with(1, parts[1].substring(0, 86) + "=")), "padding");
+        assertEquals(key, malformed(with(1, parts[1].substring(0, 86) + flipLowBits(parts[1].charAt(86)))), "stray low bits: not canonical");
+
+        assertEquals("time part must be Unix seconds: decimal digits, no leading zero", malformed(with(2, "0123")));
+        assertEquals("time part must be Unix seconds: decimal digits, no leading zero", malformed(with(2, "-5")));
+        assertEquals("time part must be Unix seconds: decimal digits, no leading zero", malformed(with(2, "17e8")));
+        assertEquals("time part must be Unix seconds: decimal digits, no leading zero", malformed(with(2, "")));
+        assertEquals("time part must be Unix seconds: decimal digits, no leading zero", malformed(with(2, "9".repeat(19))), "no overflow");
+        assertInstanceOf(HeaderCodec.Signed.class, HeaderCodec.decode(with(2, "0")), "zero is well-formed (and far off the clock)");
+
+        assertEquals("nonce part must be 22 base64url characters without padding (16 bytes)", malformed(with(3, parts[3] + "A")));
+        assertEquals("nonce part must be 22 base64url characters without padding (16 bytes)", malformed(with(3, parts[3].substring(2) + "==")));
+        assertEquals("signature part must be 86 base64url characters without padding (64 bytes)", malformed(with(4, parts[4].substring(1))));
+        assertEquals("signature part must be 86 base64url characters without padding (64 bytes)", malformed(with(4, "/" + parts[4].substring(1))));
+    }
+
+    /** The same value in the top 4 bits, other low bits: still decodes, but is not the canonical text. */
+    static char flipLowBits(char c) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int value = alphabet.indexOf(c);
+        return alphabet.charAt(value ^ 1);
+    }
+
+    @Test
+    void aKeyThatIsNotAPointOnTheCurveIsMalformed() {
+        byte[] point = DeviceKeys.point(KEY.getPublic());
+        point[64] ^= 1;  // Y off by one: off the curve
+        assertEquals("key part is not an uncompressed point on the P-256 curve", malformed(with(1, DeviceKeys.base64url(point))));
+        byte[] compressedTag = DeviceKeys.point(KEY.getPublic());
+        compressedTag[0] = 0x02;
+        assertEquals("key part is not an uncompressed point on the P-256 curve", malformed(with(1, DeviceKeys.base64url(compressedTag))));
+        assertEquals("key part is not an uncompressed point on the P-256 curve", malformed(with(1, DeviceKeys.base64url(new byte[65]))));
+    }
+
+    @Test
+    void theLengthLimitHoldsForTheWholeSignedValue() {
+        String suffix = String.join(".", signedParts()).substring(CREDENTIALS.length());
+        String credentials = "A".repeat(4096 - suffix.length());
+        assertTrue(malformed(credentials + suffix).startsWith("credentials part: "), "at 4096 bytes the length passes and the next rule speaks");
+        assertEquals("header value is longer than 4096 bytes", malformed(credentials + "A" + suffix));
+    }
 }

@@ -69,6 +69,8 @@ public final class CheckService {
                 Supplier<String> address = memoized(clientAddress);  // for the budgets, then the log
                 yield logged(checkCredentials(v.credentials(), address.get()), v.credentials(), address);
             }
+            // Proofs are not verified yet: until they are, a signed header is not accepted at all.
+            case HeaderCodec.Signed s -> logged(malformed("signed (version 2) headers are not accepted yet"), null, clientAddress);
         };
     }
 

@@ -39,6 +39,11 @@ class server implements Callable<Integer> {
                     "CIDR blocks, comma-separated (env SEEK_TRUSTED_PROXIES; default none)"})
     String trustedProxies;
 
+    @Option(names = "--require-proof", defaultValue = "${env:SEEK_REQUIRE_PROOF:-false}",
+            description = {"refuse unsigned (version 1) headers, e.g. curl's, for every user: only",
+                    "the client's device-key proofs count (env SEEK_REQUIRE_PROOF=true)"})
+    boolean requireProof;
+
     public static void main(String[] args) {
         Logging.keepHandlersAtExit();
         System.exit(Cli.execute(new server(), args));
@@ -72,7 +77,7 @@ class server implements Callable<Integer> {
         SeekAuthServer server;
         try {
             server = SeekAuthServer.start(new SeekAuthServer.Settings(db, System.getenv("SEEK_DB_PASSWORD"), host, port, tls,
-                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC()));
+                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC(), CheckRules.DEFAULT.withRequireProof(requireProof)));
         } catch (Store.StoreException | AuthServer.ListenException e) {
             return fail(e.getMessage());
         }

@@ -189,4 +189,99 @@ class AuthServerTest {
             assertEquals(403, restarted.check("alice", ALICE_PASSWORD, M2).statusCode());
         }
     }
+
+    // Device proofs over HTTP (contract section 8).
+
+    static final java.security.KeyPair KEY = DeviceKeys.generate();
+    static final java.security.KeyPair OTHER_KEY = DeviceKeys.generate();
+
+    @Test
+    void aSignedFirstLoginBindsAndASecondSignedLoginIsExisting() {
+        assertOk(server.checkSigned("alice", ALICE_PASSWORD, M1, KEY), "alice", "new");
+        assertOk(server.checkSigned("alice", ALICE_PASSWORD, M1, KEY), "alice", "existing");
+        assertEquals(DeviceKeys.base64url(DeviceKeys.point(KEY.getPublic())), server.store.findUser("alice").orElseThrow().deviceKey());
+    }
+
+    @Test
+    void everyAnswerCarriesADateHeader() {
+        for (var response : List.of(server.get(server.check), server.checkSigned("alice", ALICE_PASSWORD, M1, KEY),
+                server.get(server.check.resolve("/other")))) {
+            var date = response.headers().firstValue("Date").orElseThrow(() -> new AssertionError("no Date header"));
+            var parsed = java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+            assertTrue(Math.abs(parsed.toEpochSecond() - java.time.Instant.now().getEpochSecond()) < 30, date);
+        }
+    }
+
+    @Test
+    void aStaleProofIs401InvalidProofSayingHowFarOff() {
+        String header = DeviceProof.signedHeader(HeaderCodec.encode("alice", ALICE_PASSWORD, M1), KEY.getPublic(), KEY.getPrivate(),
+                java.time.Instant.now().minusSeconds(3600));
+        var response = server.get(server.check, header);
+        assertEquals(401, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"code\": \"INVALID_PROOF\", \"detail\": \"the proof's time is 36"), response.body());
+        assertTrue(response.body().contains(" s behind the server's clock"), response.body());
+        assertChallenge(response);
+        assertFalse(server.store.findUser("alice").orElseThrow().isBound());
+    }
+
+    @Test
+    void aReplayedHeaderIs401ProofReplayed() {
+        String header = server.signedHeader("alice", ALICE_PASSWORD, M1, KEY);
+        assertOk(server.get(server.check, header), "alice", "new");
+        var replay = server.get(server.check, header);
+        assertProblem(replay, 401, "Unauthorized", "PROOF_REPLAYED", "This signed header was used before; each one is good for one request.");
+        assertChallenge(replay);
+    }
+
+    @Test
+    void anotherKeyOnTheBoundMachineIs403AndAnUnsignedHeaderIs401ProofRequired() {
+        assertOk(server.checkSigned("alice", ALICE_PASSWORD, M1, KEY), "alice", "new");
+        assertProblem(server.checkSigned("alice", ALICE_PASSWORD, M1, OTHER_KEY), 403, "Forbidden", "DEVICE_KEY_MISMATCH",
+                "This account is bound to this computer with another device key.");
+        var downgrade = server.check("alice", ALICE_PASSWORD, M1);
+        assertProblem(downgrade, 401, "Unauthorized", "PROOF_REQUIRED",
+                "This account's binding has a device key: the header must be signed by it (version 2).");
+        assertChallenge(downgrade);
+    }
+
+    @Test
+    void aMalformedSignedHeaderIs400NamingThePart() {
+        String header = server.signedHeader("alice", ALICE_PASSWORD, M1, KEY);
+        String badTime = header.replaceFirst("\\.(\\d+)\\.", ".0$1.");
+        assertProblem(server.get(server.check, badTime), 400, "Bad Request", "MALFORMED_HEADER",
+                "time part must be Unix seconds: decimal digits, no leading zero");
+    }
+
+    @Test
+    void aServerThatRequiresProofsRefusesVersion1ForEveryoneWithoutHashing() {
+        try (var strict = new TestServer(SeekAuthServer.Settings.onLoopback(server.dbFile().toString())
+                .withRules(CheckRules.DEFAULT.withRequireProof(true)))) {
+            for (String user : List.of("alice", "nobody")) {
+                var response = strict.check(user, ALICE_PASSWORD, M1);
+                assertProblem(response, 401, "Unauthorized", "PROOF_REQUIRED",
+                        "This server requires a header signed by the device key (version 2); use the seek-auth client.");
+                assertChallenge(response);
+            }
+            assertOk(strict.checkSigned("alice", ALICE_PASSWORD, M1, KEY), "alice", "new");
+            assertTrue(strict.logLines().stream().noneMatch(line -> line.contains("INVALID_CREDENTIALS")), "no verdict on any password");
+        }
+    }
+
+    @Test
+    void sixteenConcurrentCopiesOfOneFreshHeaderGiveExactlyOneVerifiedAnswer() throws Exception {
+        String header = server.signedHeader("alice", ALICE_PASSWORD, M1, KEY);
+        var tasks = new java.util.ArrayList<java.util.concurrent.Callable<HttpResponse<String>>>();
+        for (int i = 0; i < 16; i++) tasks.add(() -> server.get(server.check, header));
+        var codes = new java.util.ArrayList<String>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+            for (var f : pool.invokeAll(tasks)) {
+                var r = f.get();
+                codes.add(r.statusCode() == 200 ? "OK" : r.body().replaceAll(".*\"code\": \"([A-Z_]+)\".*", "$1"));
+            }
+        }
+        assertEquals(1, codes.stream().filter("OK"::equals).count(), codes.toString());
+        assertTrue(codes.stream().allMatch(c -> c.equals("OK") || c.equals("PROOF_REPLAYED") || c.equals("TOO_MANY_ATTEMPTS")), codes.toString());
+        assertTrue(codes.contains("PROOF_REPLAYED"), "some copies reached the nonce: " + codes);
+        assertEquals(1, server.logLines().stream().filter(line -> line.contains("decision=OK")).count(), "one verified decision");
+    }
 }

@@ -36,7 +36,24 @@ class CheckServiceTest {
     }
 
     CheckService service(Consumer<String> afterVerify, IntConsumer beforeRound) {
-        return new CheckService(store, TestServer.HASHER, new FailureBudgets(store), new HashingGate(1, 4), afterVerify, beforeRound);
+        return new CheckService(store, TestServer.HASHER, new FailureBudgets(store), new HashingGate(1, 4), java.time.Clock.systemUTC(),
+                CheckRules.DEFAULT, afterVerify, beforeRound);
+    }
+
+    final TestClock clock = new TestClock(java.time.Instant.parse("2026-12-01T12:00:00Z"));
+
+    /** The production decision on the test clock, with these rules. */
+    CheckService service(CheckRules rules) {
+        return new CheckService(store, TestServer.HASHER, new FailureBudgets(store, clock), new HashingGate(1, 4), clock, rules);
+    }
+
+    static final java.security.KeyPair KEY = DeviceKeys.generate();
+    static final java.security.KeyPair OTHER_KEY = DeviceKeys.generate();
+    static final String KEY_TEXT = DeviceKeys.base64url(DeviceKeys.point(KEY.getPublic()));
+
+    /** A version-2 header signed by this key at the test clock's time. */
+    List<String> signed(String user, String password, String machine, java.security.KeyPair key) {
+        return List.of(DeviceProof.signedHeader(HeaderCodec.encode(user, password, machine), key.getPublic(), key.getPrivate(), clock.instant()));
     }
 
     static List<String> header(String user, String password, String machine) {
@@ -114,5 +131,180 @@ class CheckServiceTest {
         assertEquals("SERVICE_UNAVAILABLE", code(result));
         assertEquals("The binding kept changing; retry.", ((CheckResult.Refused) result).detail());
         assertEquals(List.of(1, 2), rounds);
+    }
+
+    // Device proofs (contract section 8), on the test clock.
+
+    @Test
+    void aFirstSignedLoginBindsTheMachineAndTheKeyAndTheSameKeyGetsIn() {
+        var service = service(CheckRules.DEFAULT);
+        assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+        var alice = store.findUser("alice").orElseThrow();
+        assertEquals(M1, alice.machineId());
+        assertEquals(KEY_TEXT, alice.deviceKey());
+        assertEquals(clock.instant(), alice.boundAt(), "times from the decision's clock");
+        assertEquals("OK EXISTING", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+    }
+
+    @Test
+    void anotherKeyOnTheBoundMachineIs403AndAnUnsignedHeaderIsADowngradeRefused() {
+        var service = service(CheckRules.DEFAULT);
+        service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
+        assertEquals("DEVICE_KEY_MISMATCH", code(service.check(signed("alice", PASSWORD, M1, OTHER_KEY), ADDR)));
+        var downgrade = service.check(header("alice", PASSWORD, M1), ADDR);
+        assertEquals("PROOF_REQUIRED", code(downgrade));
+        assertEquals("This account's binding has a device key: the header must be signed by it (version 2).",
+                ((CheckResult.Refused) downgrade).detail());
+        assertEquals("INVALID_CREDENTIALS", code(service.check(header("alice", "wrong-Pa55word", M1), ADDR)),
+                "without the password nobody learns that a key is bound");
+        assertEquals(KEY_TEXT, store.findUser("alice").orElseThrow().deviceKey(), "the binding keeps its key");
+    }
+
+    @Test
+    void aBindingMadeWithoutAKeyTakesTheKeyOfItsFirstProofOnce() {
+        var service = service(CheckRules.DEFAULT);
+        assertEquals("OK NEW", code(service.check(header("alice", PASSWORD, M1), ADDR)));
+        assertNull(store.findUser("alice").orElseThrow().deviceKey());
+        assertEquals("OK EXISTING", code(service.check(header("alice", PASSWORD, M1), ADDR)), "version 1 still works for it");
+        assertEquals("OK EXISTING", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+        assertEquals(KEY_TEXT, store.findUser("alice").orElseThrow().deviceKey());
+        assertEquals("DEVICE_KEY_MISMATCH", code(service.check(signed("alice", PASSWORD, M1, OTHER_KEY), ADDR)), "once");
+        assertEquals("PROOF_REQUIRED", code(service.check(header("alice", PASSWORD, M1), ADDR)));
+    }
+
+    @Test
+    void aSecondKeyRacingForTheUpgradeLosesToTheFirst() {
+        assertEquals("OK NEW", code(service(CheckRules.DEFAULT).check(header("alice", PASSWORD, M1), ADDR)));
+        // Between this request's verify and its write, another request of alice's records its key.
+        var service = new CheckService(store, TestServer.HASHER, new FailureBudgets(store, clock), new HashingGate(1, 4), clock,
+                CheckRules.DEFAULT, user -> assertTrue(store.addDeviceKey(user, M1, KEY_TEXT,
+                        store.findUser(user).orElseThrow().passwordHash(), clock.instant())), round -> {});
+        assertEquals("DEVICE_KEY_MISMATCH", code(service.check(signed("alice", PASSWORD, M1, OTHER_KEY), ADDR)));
+        assertEquals(KEY_TEXT, store.findUser("alice").orElseThrow().deviceKey());
+    }
+
+    @Test
+    void unbindClearsTheKeyWithTheMachineAndPasswdKeepsBoth() {
+        var service = service(CheckRules.DEFAULT);
+        service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
+        store.setPassword("alice", TestServer.HASHER.hash("new-Pa55word"));
+        assertEquals(KEY_TEXT, store.findUser("alice").orElseThrow().deviceKey());
+        assertTrue(store.unbind("alice"));
+        assertNull(store.findUser("alice").orElseThrow().deviceKey());
+        assertEquals("OK NEW", code(service.check(signed("alice", "new-Pa55word", M2, OTHER_KEY), ADDR)));
+    }
+
+    @Test
+    void aProofOutsideTheMinuteIsInvalidAndSaysHowFarTheClockIsOffWithoutTouchingTheStore() {
+        var service = service(CheckRules.DEFAULT);
+        var stale = signed("alice", PASSWORD, M1, KEY);
+        clock.advance(java.time.Duration.ofHours(1));
+        var early = signed("alice", PASSWORD, M1, KEY);
+        clock.advance(java.time.Duration.ofSeconds(-61));
+        store.close();  // any store access now fails: these answers must not need one
+        var result = (CheckResult.Refused) service.check(stale, ADDR);
+        assertEquals(CheckResult.Refusal.INVALID_PROOF, result.reason());
+        assertEquals("the proof's time is 3539 s behind the server's clock (at most 60 s either way); set this computer's clock", result.detail());
+        result = (CheckResult.Refused) service.check(early, ADDR);
+        assertEquals("the proof's time is 61 s ahead of the server's clock (at most 60 s either way); set this computer's clock", result.detail());
+        assertEquals(401, result.reason().status);
+    }
+
+    @Test
+    void aForgedSignatureIsInvalidWithoutTouchingTheStore() {
+        var service = service(CheckRules.DEFAULT);
+        String[] parts = signed("alice", PASSWORD, M1, KEY).getFirst().split("\\.");
+        String[] other = signed("alice", PASSWORD, M1, OTHER_KEY).getFirst().split("\\.");
+        store.close();
+        var result = (CheckResult.Refused) service.check(List.of(String.join(".", parts[0], parts[1], parts[2], parts[3], other[4])), ADDR);
+        assertEquals(CheckResult.Refusal.INVALID_PROOF, result.reason());
+        assertEquals("the proof's signature does not verify under its key", result.detail());
+    }
+
+    @Test
+    void withRequireProofAnUnsignedHeaderIsRefusedForEveryUserWithoutTouchingTheStore() {
+        var service = service(CheckRules.DEFAULT.withRequireProof(true));
+        assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+        store.close();
+        assertEquals("PROOF_REQUIRED", code(service.check(header("alice", PASSWORD, M1), ADDR)));
+        assertEquals("PROOF_REQUIRED", code(service.check(header("nobody", PASSWORD, M1), ADDR)), "known or not, the same");
+    }
+
+    @Test
+    void aHeaderUsedOnceIsReplayedAfterwardsWithoutHashingOrCounting() {
+        var service = service(CheckRules.DEFAULT);
+        var header = signed("alice", "wrong-Pa55word", M1, KEY);
+        assertEquals("INVALID_CREDENTIALS", code(service.check(header, ADDR)));
+        long counters = store.countCounters();
+        for (int i = 0; i < 10; i++) assertEquals("PROOF_REPLAYED", code(service.check(header, ADDR)));
+        assertEquals(counters, store.countCounters());
+        assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)),
+                "ten replays of a wrong guess count as nothing: no wait");
+        clock.advance(java.time.Duration.ofSeconds(61));
+        assertEquals("INVALID_PROOF", code(service.check(header, ADDR)), "and after a minute the proof is stale anyway");
+    }
+
+    @Test
+    void nonceRecordsAreDeletedOnceOlderThanTwoMinutes() {
+        var nonces = new ProofNonces(store, clock);
+        assertTrue(nonces.firstUse(KEY_TEXT, "n1"));
+        assertFalse(nonces.firstUse(KEY_TEXT, "n1"));
+        assertTrue(nonces.firstUse("another key", "n1"), "keyed by key and nonce");
+        clock.advance(ProofNonces.KEPT.plusSeconds(1));
+        assertEquals(0, store.deleteNoncesBefore(clock.millis() - ProofNonces.KEPT.toMillis() - 1000), "kept to the end");
+        assertTrue(nonces.firstUse(KEY_TEXT, "n2"), "this use sweeps the old ones");
+        assertEquals(0, store.deleteNoncesBefore(clock.millis() - ProofNonces.KEPT.toMillis()), "n1 of both keys were swept");
+        assertTrue(nonces.firstUse(KEY_TEXT, "n1"), "forgotten, so usable (its proof's time would be stale by now)");
+    }
+
+    @Test
+    void onlyAProofByTheBoundKeyCountsAsTheBoundMachine() {
+        var service = service(CheckRules.DEFAULT);
+        service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
+        var alice = store.findUser("alice");
+        assertEquals(FailureBudgets.Origin.BOUND_DEVICE, CheckService.origin(alice, M1, proof(signed("alice", PASSWORD, M1, KEY))));
+        assertEquals(FailureBudgets.Origin.ELSEWHERE, CheckService.origin(alice, M1, null), "the bound machine ID alone");
+        assertEquals(FailureBudgets.Origin.ELSEWHERE, CheckService.origin(alice, M1, proof(signed("alice", PASSWORD, M1, OTHER_KEY))));
+        assertEquals(FailureBudgets.Origin.ELSEWHERE, CheckService.origin(alice, M2, proof(signed("alice", PASSWORD, M2, KEY))));
+        store.addUser("bob", TestServer.HASHER.hash(PASSWORD));
+        StoreFixtures.bind(store, "bob", M2);
+        assertEquals(FailureBudgets.Origin.BOUND_MACHINE, CheckService.origin(store.findUser("bob"), M2, null), "a binding without a key");
+    }
+
+    static DeviceProof proof(List<String> header) {
+        return ((HeaderCodec.Signed) HeaderCodec.decode(header.getFirst())).proof();
+    }
+
+    @Test
+    void aStrangerWithTheBoundMachineIdCannotLockOutTheDeviceNorCountAgainstItsAddress() {
+        var service = service(CheckRules.DEFAULT);
+        service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
+        // A stranger who knows M1 guesses with version-1 headers from alice's own NAT address until
+        // alice's account waits, then at other accounts until the address waits.
+        for (int i = 0; i < 5; i++) assertEquals("INVALID_CREDENTIALS", code(service.check(header("alice", "guess-" + i + "-Pa55", M1), ADDR)));
+        assertEquals("TOO_MANY_ATTEMPTS", code(service.check(header("alice", "guess-x-Pa55", M1), ADDR)), "the stranger waits");
+        for (int i = 0; i < 15; i++) assertEquals("INVALID_CREDENTIALS", code(service.check(header("user" + i, "guess-Pa55", M2), ADDR)));
+        assertEquals("TOO_MANY_ATTEMPTS", code(service.check(header("bob", "guess-x-Pa55", M2), ADDR)), "so does the address");
+        assertEquals("OK EXISTING", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)), "alice's device does not");
+    }
+
+    @Test
+    void theBoundDeviceItselfStopsAt100FailuresADay() {
+        // Hashes at a token cost: this test is about counting, and makes over a hundred of them.
+        var cheap = new PasswordHasher(8, 1, 1);
+        store.addUser("dave", cheap.hash(PASSWORD));
+        var service = new CheckService(store, cheap, new FailureBudgets(store, clock), new HashingGate(1, 4), clock, CheckRules.DEFAULT);
+        assertEquals("OK NEW", code(service.check(signed("dave", PASSWORD, M1, KEY), ADDR)));
+        int failures = 0;
+        for (int i = 0; i < 400 && failures < 100; i++) {
+            var result = service.check(signed("dave", "guess-" + i + "-Pa55", M1, KEY), ADDR);
+            if (result instanceof CheckResult.Refused r && r.reason() == CheckResult.Refusal.INVALID_CREDENTIALS) failures++;
+            else clock.advance(((CheckResult.Refused) result).retryAfter());
+        }
+        assertEquals(100, failures);
+        clock.advance(java.time.Duration.ofMinutes(2));
+        var stopped = (CheckResult.Refused) service.check(signed("dave", PASSWORD, M1, KEY), ADDR);
+        assertEquals(CheckResult.Refusal.TOO_MANY_ATTEMPTS, stopped.reason());
+        assertTrue(stopped.retryAfter().toHours() >= 20, "until the day is over: " + stopped.retryAfter());
     }
 }

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The budgets of contract section 3 on a real store, with a clock the test moves instead of sleeping. */
 class FailureBudgetsTest {
 
+    static final FailureBudgets.Origin ELSEWHERE = FailureBudgets.Origin.ELSEWHERE;
+    static final FailureBudgets.Origin BOUND_MACHINE = FailureBudgets.Origin.BOUND_MACHINE;
+
     static final String ADDR = "192.0.2.1";
 
     @TempDir Path dir;
@@ -30,27 +33,27 @@ class FailureBudgetsTest {
         store.close();
     }
 
-    FailureBudgets.Admitted admitted(String user, boolean fromBoundMachine, String address) {
-        var reservation = budgets.reserve(user, fromBoundMachine, address);
+    FailureBudgets.Admitted admitted(String user, FailureBudgets.Origin origin, String address) {
+        var reservation = budgets.reserve(user, origin, address);
         return assertInstanceOf(FailureBudgets.Admitted.class, reservation, "expected to go ahead");
     }
 
     /** The wait this attempt is refused with, or zero when it was admitted (and then settled as given). */
-    Duration attempt(String user, boolean fromBoundMachine, String address, FailureBudgets.Outcome outcome) {
-        var reservation = budgets.reserve(user, fromBoundMachine, address);
+    Duration attempt(String user, FailureBudgets.Origin origin, String address, FailureBudgets.Outcome outcome) {
+        var reservation = budgets.reserve(user, origin, address);
         if (reservation instanceof FailureBudgets.Refused refused) return refused.retryAfter();
         budgets.settle((FailureBudgets.Admitted) reservation, outcome);
         return Duration.ZERO;
     }
 
     Duration fail(String user, String address) {
-        return attempt(user, false, address, FailureBudgets.Outcome.FAILED);
+        return attempt(user, ELSEWHERE, address, FailureBudgets.Outcome.FAILED);
     }
 
     /** Fails once, waiting out any refusal first; returns the wait the next attempt meets. */
     Duration failAfterWaiting(String user, String address) {
         for (Duration wait = fail(user, address); !wait.isZero(); wait = fail(user, address)) clock.advance(wait);
-        var next = budgets.reserve(user, false, address);
+        var next = budgets.reserve(user, ELSEWHERE, address);
         if (next instanceof FailureBudgets.Admitted a) {
             budgets.settle(a, FailureBudgets.Outcome.ABANDONED);
             return Duration.ZERO;
@@ -91,15 +94,15 @@ class FailureBudgetsTest {
 
     @Test
     void theBoundMachineHasItsOwnBudgetSoAStrangerCannotLockTheOwnerOut() {
-        for (int i = 0; i < 5; i++) attempt("alice", false, "198.51.100." + i, FailureBudgets.Outcome.FAILED);
+        for (int i = 0; i < 5; i++) attempt("alice", ELSEWHERE, "198.51.100." + i, FailureBudgets.Outcome.FAILED);
         assertTrue(fail("alice", "198.51.100.9").toSeconds() >= 1, "the stranger waits");
-        assertInstanceOf(FailureBudgets.Admitted.class, budgets.reserve("alice", true, ADDR), "alice on her machine goes ahead");
+        assertInstanceOf(FailureBudgets.Admitted.class, budgets.reserve("alice", BOUND_MACHINE, ADDR), "alice on her machine goes ahead");
     }
 
     @Test
     void aVerifiedPasswordClearsTheAccountKeyItCountedAgainst() {
         for (int i = 0; i < 4; i++) fail("alice", ADDR);
-        assertEquals(Duration.ZERO, attempt("alice", false, ADDR, FailureBudgets.Outcome.VERIFIED));
+        assertEquals(Duration.ZERO, attempt("alice", ELSEWHERE, ADDR, FailureBudgets.Outcome.VERIFIED));
         for (int i = 0; i < 5; i++) assertEquals(Duration.ZERO, fail("alice", ADDR), "five free failures again");
     }
 
@@ -133,12 +136,12 @@ class FailureBudgetsTest {
     @Test
     void atMostFiveAttemptsOnOneAccountAreInFlightAndAVerifiedOneGivesItsSlotBack() {
         var held = new ArrayList<FailureBudgets.Admitted>();
-        for (int i = 0; i < 5; i++) held.add(admitted("alice", false, "192.0.2." + i));
-        var sixth = budgets.reserve("alice", false, "192.0.2.50");
+        for (int i = 0; i < 5; i++) held.add(admitted("alice", ELSEWHERE, "192.0.2." + i));
+        var sixth = budgets.reserve("alice", ELSEWHERE, "192.0.2.50");
         assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1)), sixth, "no failure on record, but the budget is in flight");
 
         budgets.settle(held.removeFirst(), FailureBudgets.Outcome.VERIFIED);
-        var freed = admitted("alice", false, "192.0.2.51");
+        var freed = admitted("alice", ELSEWHERE, "192.0.2.51");
         budgets.settle(freed, FailureBudgets.Outcome.FAILED);
         for (var reservation : held) budgets.settle(reservation, FailureBudgets.Outcome.FAILED);
         assertEquals(Duration.ofSeconds(1), fail("alice", "192.0.2.52"), "five failures on record now");
@@ -165,10 +168,10 @@ class FailureBudgetsTest {
 
     @Test
     void aReservationOfAnInstanceThatDiedIsGivenBackAfterAMinute() {
-        for (int i = 0; i < 5; i++) admitted("alice", true, "192.0.2." + i);  // never settled
-        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1)), budgets.reserve("alice", true, ADDR));
+        for (int i = 0; i < 5; i++) admitted("alice", BOUND_MACHINE, "192.0.2." + i);  // never settled
+        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1)), budgets.reserve("alice", BOUND_MACHINE, ADDR));
         clock.advance(FailureBudgets.STALE_RESERVATION.plusMillis(1));
-        admitted("alice", true, ADDR);
+        admitted("alice", BOUND_MACHINE, ADDR);
     }
 
     @Test
@@ -182,8 +185,8 @@ class FailureBudgetsTest {
 
     @Test
     void settledAttemptsThatLeaveNothingOnRecordLeaveNoRow() {
-        assertEquals(Duration.ZERO, attempt("alice", true, ADDR, FailureBudgets.Outcome.VERIFIED));
-        assertEquals(Duration.ZERO, attempt("bob", false, ADDR, FailureBudgets.Outcome.ABANDONED));
+        assertEquals(Duration.ZERO, attempt("alice", BOUND_MACHINE, ADDR, FailureBudgets.Outcome.VERIFIED));
+        assertEquals(Duration.ZERO, attempt("bob", ELSEWHERE, ADDR, FailureBudgets.Outcome.ABANDONED));
         assertEquals(0, store.countCounters());
     }
 

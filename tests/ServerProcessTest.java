@@ -80,6 +80,24 @@ class ServerProcessTest {
         }
     }
 
+    /** A version-1 header, as curl sends it, to a server started with these settings: its status and code. */
+    String unsignedCheck(Map<String, String> env, String... args) throws Exception {
+        try (var server = startServer(env, args)) {
+            String header = HeaderCodec.encode("alice", "any-Pa55word", "ab".repeat(32));
+            var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve("/check"))
+                    .header(HeaderCodec.HEADER_NAME, header).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + " " + response.body().replaceAll(".*\"code\": \"([A-Z_]+)\".*", "$1");
+        }
+    }
+
+    @Test
+    void requireProofFromTheFlagOrTheEnvironmentRefusesUnsignedHeaders() throws Exception {
+        String db = dir.resolve("proofs.db").toString();
+        assertEquals("401 PROOF_REQUIRED", unsignedCheck(Map.of("SEEK_REQUIRE_PROOF", "true"), "--db", db, "--host", "127.0.0.1", "--port", "0"));
+        assertEquals("401 PROOF_REQUIRED", unsignedCheck(Map.of(), "--require-proof", "--db", db, "--host", "127.0.0.1", "--port", "0"));
+        assertEquals("401 INVALID_CREDENTIALS", unsignedCheck(Map.of(), "--db", db, "--host", "127.0.0.1", "--port", "0"), "by default, accepted");
+    }
+
     @Test
     void listeningBeyondLoopbackWithoutTlsIsWarnedAbout() throws Exception {
         try (var server = startServer(Map.of(), "--db", dir.resolve("w.db").toString(), "--host", "0.0.0.0", "--port", "0")) {

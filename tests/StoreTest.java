@@ -3,6 +3,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -84,8 +85,8 @@ class StoreTest {
     void recordCheckOnlyForTheBoundMachine() {
         store.addUser("alice", "h");
         StoreFixtures.bind(store, "alice", M1);
-        assertTrue(store.recordCheck("alice", M1, "h"));
-        assertFalse(store.recordCheck("alice", M2, "h"));
+        assertTrue(store.recordCheck("alice", M1, null, "h", Instant.now()));
+        assertFalse(store.recordCheck("alice", M2, null, "h", Instant.now()));
         assertNotNull(store.findUser("alice").orElseThrow().lastCheckAt());
     }
 
@@ -94,11 +95,11 @@ class StoreTest {
         store.addUser("alice", "verified");
         store.addUser("bob", "verified");
         store.setPassword("alice", "changed by an admin");
-        assertFalse(store.bind("alice", M1, "verified"), "no bind after a password change");
+        assertFalse(store.bind("alice", M1, null, "verified", Instant.now()), "no bind after a password change");
         assertTrue(store.findMachineOwner(M1).isEmpty());
-        assertTrue(store.bind("bob", M2, "verified"));
+        assertTrue(store.bind("bob", M2, null, "verified", Instant.now()));
         store.setPassword("bob", "changed by an admin");
-        assertFalse(store.recordCheck("bob", M2, "verified"), "no record of a check after a password change");
+        assertFalse(store.recordCheck("bob", M2, null, "verified", Instant.now()), "no record of a check after a password change");
         assertEquals(store.findUser("bob").orElseThrow().boundAt(), store.findUser("bob").orElseThrow().lastCheckAt());
     }
 
@@ -146,7 +147,7 @@ class StoreTest {
         var tasks = new ArrayList<Callable<Boolean>>();
         for (int i = 0; i < 16; i++) {
             String user = "user" + i;
-            tasks.add(() -> store.bind(user, M1, "h"));
+            tasks.add(() -> store.bind(user, M1, null, "h", Instant.now()));
         }
         try (var pool = Executors.newFixedThreadPool(16)) {
             long winners = pool.invokeAll(tasks).stream().filter(f -> {

@@ -143,4 +143,33 @@ class TwoInstancesTest {
         System.out.println("two instances, 40 concurrent wrong guesses: " + unauthorized + " answered 401, "
                 + (40 - unauthorized) + " answered 429");
     }
+
+    @Test
+    void aSignedHeaderUsedAtOneInstanceIsReplayedAtTheOther() {
+        a.addUser("alice", PASSWORD);
+        var key = DeviceKeys.generate();
+        String header = a.signedHeader("alice", PASSWORD, machine(0, 1), key);
+        var first = a.get(a.check, header);
+        assertEquals(200, first.statusCode(), first.body());
+        var replay = b.get(b.check, header);
+        assertEquals(401, replay.statusCode(), replay.body());
+        assertTrue(replay.body().contains("\"code\": \"PROOF_REPLAYED\""), replay.body());
+        assertEquals(200, b.checkSigned("alice", PASSWORD, machine(0, 1), key).statusCode(), "a fresh proof by the same key gets in");
+    }
+
+    @Test
+    void concurrentCopiesOfOneHeaderOverBothInstancesGiveExactlyOneVerifiedAnswer() throws Exception {
+        a.addUser("alice", PASSWORD);
+        String header = a.signedHeader("alice", PASSWORD, machine(0, 2), DeviceKeys.generate());
+        var requests = new ArrayList<Callable<HttpResponse<String>>>();
+        for (int i = 0; i < 16; i++) {
+            TestServer at = i % 2 == 0 ? a : b;
+            requests.add(() -> at.get(at.check, header));
+        }
+        var responses = race(requests);
+        assertEquals(1, responses.stream().filter(r -> r.statusCode() == 200).count(), responses.stream().map(HttpResponse::body).toList().toString());
+        for (var r : responses) {
+            if (r.statusCode() != 200) assertTrue(r.body().matches(".*\"code\": \"(PROOF_REPLAYED|TOO_MANY_ATTEMPTS)\".*"), r.body());
+        }
+    }
 }

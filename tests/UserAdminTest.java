@@ -126,15 +126,15 @@ class UserAdminTest {
     }
 
     @Test
-    void unlockClearsBothAccountCountersButNotTheAddresses() throws Exception {
+    void unlockClearsEveryAccountCounterButNotTheAddresses() throws Exception {
         admin.add("alice", "first password");
         var budgets = new FailureBudgets(store);
-        for (boolean fromBoundMachine : new boolean[] {true, false}) {
-            var reservation = (FailureBudgets.Admitted) budgets.reserve("alice", fromBoundMachine, "192.0.2.1");
+        for (var origin : FailureBudgets.Origin.values()) {
+            var reservation = (FailureBudgets.Admitted) budgets.reserve("alice", origin, "192.0.2.1");
             budgets.settle(reservation, FailureBudgets.Outcome.FAILED);
         }
-        assertEquals(3, store.countCounters(), "two account counters and one address counter");
-        assertEquals(2, admin.unlock("ALICE"));
+        assertEquals(4, store.countCounters(), "three account counters and one address counter");
+        assertEquals(3, admin.unlock("ALICE"));
         assertEquals(1, store.countCounters(), "the address keeps its own");
         assertEquals(0, admin.unlock("alice"));
         assertEquals("no user named bob", refusal(() -> admin.unlock("bob")));

@@ -9,10 +9,12 @@ import java.util.List;
  *
  * <p>An attempt is counted under two keys: its account (one key for attempts from the
  * machine the user is bound to, another for every other attempt on that username, so a
- * stranger cannot lock alice out of her own machine) and its client address. Before its
- * hash runs, {@link #reserve} takes a slot on both keys atomically, or refuses with how
- * long to wait; afterwards {@link #settle} turns the slot into a failure, gives it back,
- * or (for a verified password) clears the account key.
+ * stranger cannot lock alice out of her own machine) and its client address. An attempt
+ * proven by the bound device key (contract section 8) is counted under its own account
+ * key only: neither strangers nor neighbours behind its NAT address can lock it out.
+ * Before its hash runs, {@link #reserve} takes a slot on the keys atomically, or refuses
+ * with how long to wait; afterwards {@link #settle} turns the slot into a failure, gives
+ * it back, or (for a verified password) clears the account key.
  */
 public final class FailureBudgets {
 
@@ -37,6 +39,12 @@ public final class FailureBudgets {
     /** NIST SP 800-63B 5.2.2: no more than 100 failures on one account in a day. */
     public static final Policy ACCOUNT_FROM_ELSEWHERE =
             new Policy(5, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(15), 100, Duration.ofHours(24));
+    /**
+     * A binding with a device key: only the device itself can count here, so the day's cap
+     * limits a stolen laptop, not the owner (contract section 8).
+     */
+    public static final Policy ACCOUNT_FROM_BOUND_DEVICE =
+            new Policy(5, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMinutes(15), 100, Duration.ofHours(24));
     public static final Policy ADDRESS =
             new Policy(20, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofHours(1), 0, Duration.ZERO);
 
@@ -57,11 +65,31 @@ public final class FailureBudgets {
         ABANDONED
     }
 
+    /** Where an attempt comes from, as far as the budgets are concerned. */
+    public enum Origin {
+        /** The machine ID of a binding without a device key. */
+        BOUND_MACHINE("machine:"),
+        /** The machine ID of a binding with a device key, and a valid proof by that key: no address key. */
+        BOUND_DEVICE("device:"),
+        /** Anywhere else, unknown users included. */
+        ELSEWHERE("account:");
+
+        final String keyPrefix;
+
+        Origin(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+    }
+
     /** The answer of {@link #reserve}: go ahead holding these slots, or wait. */
     public sealed interface Reservation {}
 
-    /** The attempt holds a slot on each of these keys until it is settled. */
-    public record Admitted(String accountKey, String addressKey) implements Reservation {}
+    /** The attempt holds a slot on each of these keys until it is settled (addressKey is null for a bound device). */
+    public record Admitted(String accountKey, String addressKey) implements Reservation {
+        List<String> keys() {
+            return addressKey == null ? List.of(accountKey) : List.of(accountKey, addressKey);
+        }
+    }
 
     /** The attempt must wait this long (whole seconds, at least one). */
     public record Refused(Duration retryAfter) implements Reservation {}
@@ -81,8 +109,8 @@ public final class FailureBudgets {
     }
 
     /** The account key for an attempt on this (canonical) username. */
-    static String accountKey(String username, boolean fromBoundMachine) {
-        return (fromBoundMachine ? "machine:" : "account:") + username;
+    static String accountKey(String username, Origin origin) {
+        return origin.keyPrefix + username;
     }
 
     static String addressKey(String clientAddress) {
@@ -90,19 +118,22 @@ public final class FailureBudgets {
     }
 
     static Policy policyOf(String key) {
-        if (key.startsWith("machine:")) return ACCOUNT_FROM_BOUND_MACHINE;
-        if (key.startsWith("account:")) return ACCOUNT_FROM_ELSEWHERE;
+        if (key.startsWith(Origin.BOUND_MACHINE.keyPrefix)) return ACCOUNT_FROM_BOUND_MACHINE;
+        if (key.startsWith(Origin.BOUND_DEVICE.keyPrefix)) return ACCOUNT_FROM_BOUND_DEVICE;
+        if (key.startsWith(Origin.ELSEWHERE.keyPrefix)) return ACCOUNT_FROM_ELSEWHERE;
         return ADDRESS;
     }
 
     /**
-     * Takes a slot on the attempt's account key and address key, or refuses when either
-     * must wait. Throws {@link Store.StoreException} when the store fails.
+     * Takes a slot on the attempt's account key and (except for a bound device) its address
+     * key, or refuses when either must wait. Throws {@link Store.StoreException} when the
+     * store fails.
      */
-    public Reservation reserve(String username, boolean fromBoundMachine, String clientAddress) {
+    public Reservation reserve(String username, Origin origin, String clientAddress) {
         long now = clock.millis();
         sweepNowAndThen(now);
-        var keys = List.of(accountKey(username, fromBoundMachine), addressKey(clientAddress));
+        var admitted = new Admitted(accountKey(username, origin), origin == Origin.BOUND_DEVICE ? null : addressKey(clientAddress));
+        var keys = admitted.keys();
         return store.updateCounters(keys, stored -> {
             var counters = new ArrayList<Store.Counter>();
             long wait = 0;
@@ -116,7 +147,7 @@ public final class FailureBudgets {
             var reserved = counters.stream().map(c -> withForgetAt(
                     new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), c.inFlight() + 1, now,
                             c.windowStart(), c.windowFailures(), 0), now)).toList();
-            return new Store.CounterDecision<>(new Admitted(keys.get(0), keys.get(1)), reserved);
+            return new Store.CounterDecision<>(admitted, reserved);
         });
     }
 
@@ -126,7 +157,7 @@ public final class FailureBudgets {
      */
     public void settle(Admitted reservation, Outcome outcome) {
         long now = clock.millis();
-        var keys = List.of(reservation.accountKey(), reservation.addressKey());
+        var keys = reservation.keys();
         try {
             store.updateCounters(keys, stored -> {
                 var counters = new ArrayList<Store.Counter>();
@@ -142,9 +173,9 @@ public final class FailureBudgets {
         }
     }
 
-    /** Clears the user's account counters (both kinds), e.g. after an attack; returns how many there were. */
+    /** Clears the user's account counters (every kind), e.g. after an attack; returns how many there were. */
     public long unlock(String username) {
-        return store.deleteCounters(List.of(accountKey(username, true), accountKey(username, false)));
+        return store.deleteCounters(java.util.Arrays.stream(Origin.values()).map(origin -> accountKey(username, origin)).toList());
     }
 
     /** Deletes every counter that has been forgotten; returns how many. */

@@ -34,7 +34,20 @@ final class Schema {
                         window_failures INTEGER      NOT NULL,
                         forget_at       BIGINT       NOT NULL
                     )""",
-                    "CREATE INDEX failure_counters_forget_at ON failure_counters (forget_at)"));
+                    "CREATE INDEX failure_counters_forget_at ON failure_counters (forget_at)"),
+            // Device keys (contract section 8): the key bound with the machine, as the header carries
+            // it, and the nonces of proofs seen in the last two minutes, so that each proof counts once.
+            // (No CHECK ties device_key to machine_id: SQLite cannot add one to an existing table
+            // through JDBC. Every statement that clears machine_id clears device_key with it.)
+            List.of("ALTER TABLE users ADD COLUMN device_key VARCHAR(100)",
+                    """
+                    CREATE TABLE proof_nonces (
+                        device_key VARCHAR(100) NOT NULL,
+                        nonce      VARCHAR(32)  NOT NULL,
+                        seen_at    BIGINT       NOT NULL,
+                        PRIMARY KEY (device_key, nonce)
+                    )""",
+                    "CREATE INDEX proof_nonces_seen_at ON proof_nonces (seen_at)"));
 
     static int latestVersion() {
         return MIGRATIONS.size();

@@ -5,7 +5,7 @@ final class Statements {
 
     private Statements() {}
 
-    static final String USER_COLUMNS = "username, password_hash, created_at, machine_id, bound_at, last_check_at";
+    static final String USER_COLUMNS = "username, password_hash, created_at, machine_id, bound_at, last_check_at, device_key";
 
     static final String COUNTER_COLUMNS =
             "counter_key, failures, last_failure_at, in_flight, in_flight_at, window_start, window_failures, forget_at";
@@ -23,19 +23,34 @@ final class Statements {
                 // Both writes of a check hold only while the hash is still the one just verified:
                 // a password changed (or a user deleted and re-added) meanwhile writes nothing.
                 .addStatement("bind-machine", """
-                        UPDATE users SET machine_id = :machine_id, bound_at = :now, last_check_at = :now
+                        UPDATE users SET machine_id = :machine_id, device_key = NULL, bound_at = :now, last_check_at = :now
                         WHERE username = :username AND password_hash = :verified_hash AND machine_id IS NULL
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
+                .addStatement("bind-device", """
+                        UPDATE users SET machine_id = :machine_id, device_key = :device_key, bound_at = :now, last_check_at = :now
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
+                // The record of a check also holds only while the binding's key is the one decided on.
                 .addStatement("record-check", """
                         UPDATE users SET last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id""")
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id
+                          AND device_key IS NULL""")
+                .addStatement("record-device-check", """
+                        UPDATE users SET last_check_at = :now
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id
+                          AND device_key = :device_key""")
+                // A binding made without a key takes the key of its first proof, once.
+                .addStatement("add-device-key", """
+                        UPDATE users SET device_key = :device_key, last_check_at = :now
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id
+                          AND device_key IS NULL""")
                 // Only replaces the hash that was verified, never one an admin set meanwhile.
                 .addStatement("replace-hash", """
                         UPDATE users SET password_hash = :new_hash
                         WHERE username = :username AND password_hash = :old_hash""")
                 .addStatement("set-password", "UPDATE users SET password_hash = :password_hash WHERE username = :username")
                 .addStatement("unbind", """
-                        UPDATE users SET machine_id = NULL, bound_at = NULL
+                        UPDATE users SET machine_id = NULL, device_key = NULL, bound_at = NULL
                         WHERE username = :username AND machine_id IS NOT NULL""")
                 .addStatement("delete-user", "DELETE FROM users WHERE username = :username")
                 // Failure counters: made when first needed, then read under a row lock, decided on
@@ -56,6 +71,13 @@ final class Statements {
                         DELETE FROM failure_counters
                         WHERE forget_at < :now AND (in_flight = 0 OR in_flight_at < :stale_before)""")
                 .addStatement("count-counters", "SELECT COUNT(*) AS n FROM failure_counters")
+                // A proof's nonce, recorded on its first use: the primary key refuses a second use,
+                // on every instance at once. A record old enough to be forgotten is taken over.
+                .addStatement("record-nonce", """
+                        INSERT INTO proof_nonces (device_key, nonce, seen_at) VALUES (:device_key, :nonce, :now)
+                        ON CONFLICT (device_key, nonce) DO UPDATE SET seen_at = :now
+                        WHERE proof_nonces.seen_at < :forgotten_before""")
+                .addStatement("delete-old-nonces", "DELETE FROM proof_nonces WHERE seen_at < :forgotten_before")
                 .build();
     }
 }

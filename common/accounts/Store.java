@@ -35,9 +35,13 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** One row of the users table. machineId, boundAt and lastCheckAt may be null. */
+    /**
+     * One row of the users table. machineId, boundAt and lastCheckAt may be null; deviceKey
+     * (base64url of the bound key's point) is null for an unbound user or a binding made
+     * by a version-1 header.
+     */
     public record User(String username, String passwordHash, Instant createdAt,
-                       String machineId, Instant boundAt, Instant lastCheckAt) {
+                       String machineId, Instant boundAt, Instant lastCheckAt, String deviceKey) {
         public boolean isBound() {
             return machineId != null;
         }
@@ -213,18 +217,49 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Binds an unbound user to a free machine, while the user's hash is still verifiedHash;
-     * false when either is taken, the user is gone, or the password changed meanwhile.
+     * Binds an unbound user to a free machine, and to this device key (null: none), while the
+     * user's hash is still verifiedHash; false when either is taken, the user is gone, or the
+     * password changed meanwhile.
      */
-    public boolean bind(String username, String machineId, String verifiedHash) {
-        return unlessTaken(() -> update("bind-machine", Map.of("username", username, "machine_id", machineId, "now", now(),
-                "verified_hash", verifiedHash)) == 1);
+    public boolean bind(String username, String machineId, String deviceKey, String verifiedHash, Instant now) {
+        var params = new HashMap<String, Object>(Map.of("username", username, "machine_id", machineId, "now", now.toString(),
+                "verified_hash", verifiedHash));
+        if (deviceKey != null) params.put("device_key", deviceKey);
+        return unlessTaken(() -> update(deviceKey == null ? "bind-machine" : "bind-device", params) == 1);
     }
 
-    /** Records a successful check; false when the user is no longer bound to that machine or its hash changed. */
-    public boolean recordCheck(String username, String machineId, String verifiedHash) {
-        return update("record-check", Map.of("username", username, "machine_id", machineId, "now", now(),
-                "verified_hash", verifiedHash)) == 1;
+    /**
+     * Records a successful check; false when the user is no longer bound to that machine with
+     * that device key (null: a binding without one), or its hash changed.
+     */
+    public boolean recordCheck(String username, String machineId, String deviceKey, String verifiedHash, Instant now) {
+        var params = new HashMap<String, Object>(Map.of("username", username, "machine_id", machineId, "now", now.toString(),
+                "verified_hash", verifiedHash));
+        if (deviceKey != null) params.put("device_key", deviceKey);
+        return update(deviceKey == null ? "record-check" : "record-device-check", params) == 1;
+    }
+
+    /**
+     * Gives a binding made without a device key this one, and records the check; false when
+     * the binding has a key already, is gone, or the hash changed.
+     */
+    public boolean addDeviceKey(String username, String machineId, String deviceKey, String verifiedHash, Instant now) {
+        return update("add-device-key", Map.of("username", username, "machine_id", machineId, "device_key", deviceKey,
+                "now", now.toString(), "verified_hash", verifiedHash)) == 1;
+    }
+
+    /**
+     * Records a proof's nonce for its key; false when it was recorded already (at or after
+     * forgottenBefore, epoch ms), on any instance: the proof was used before.
+     */
+    public boolean recordNonce(String deviceKey, String nonce, long now, long forgottenBefore) {
+        return update("record-nonce", Map.of("device_key", deviceKey, "nonce", nonce, "now", now,
+                "forgotten_before", forgottenBefore)) == 1;
+    }
+
+    /** Deletes the nonces recorded before this time (epoch ms); returns how many. */
+    public long deleteNoncesBefore(long forgottenBefore) {
+        return update("delete-old-nonces", Map.of("forgotten_before", forgottenBefore));
     }
 
     /** Replaces a verified hash with a stronger one, unless the hash changed meanwhile. */
@@ -368,7 +403,7 @@ public final class Store implements AutoCloseable {
 
     private static User user(DbRow row) {
         return new User(text(row, "username"), text(row, "password_hash"), instant(row, "created_at"),
-                text(row, "machine_id"), instant(row, "bound_at"), instant(row, "last_check_at"));
+                text(row, "machine_id"), instant(row, "bound_at"), instant(row, "last_check_at"), text(row, "device_key"));
     }
 
     private static String text(DbRow row, String column) {

@@ -1,5 +1,7 @@
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -7,7 +9,7 @@ import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
- * The decision behind GET /check, step by step in the order of contract section 2.
+ * The decision behind GET /check, step by step in the order of contract sections 2 and 8.
  * It knows nothing of HTTP; it logs one line per decision, with no password,
  * no header value, and only the first 8 characters of the machine ID.
  */
@@ -21,6 +23,9 @@ public final class CheckService {
     private final PasswordHasher hasher;
     private final FailureBudgets budgets;
     private final HashingGate gate;
+    private final Clock clock;
+    private final CheckRules rules;
+    private final ProofNonces nonces;
 
     /** Runs after the password verified and before the first write; a seam for tests of what happens meanwhile. */
     private final Consumer<String> afterVerify;
@@ -28,16 +33,24 @@ public final class CheckService {
     private final IntConsumer beforeRound;
     private final DecisionLog decisions = DecisionLog.toSystemLog();
 
+    /** With the system clock and the default rules. */
     public CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate) {
-        this(store, hasher, budgets, gate, username -> {}, round -> {});
+        this(store, hasher, budgets, gate, Clock.systemUTC(), CheckRules.DEFAULT);
     }
 
-    CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate,
+    public CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate, Clock clock, CheckRules rules) {
+        this(store, hasher, budgets, gate, clock, rules, username -> {}, round -> {});
+    }
+
+    CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate, Clock clock, CheckRules rules,
                  Consumer<String> afterVerify, IntConsumer beforeRound) {
         this.store = store;
         this.hasher = hasher;
         this.budgets = budgets;
         this.gate = gate;
+        this.clock = clock;
+        this.rules = rules;
+        this.nonces = new ProofNonces(store, clock);
         this.afterVerify = afterVerify;
         this.beforeRound = beforeRound;
     }
@@ -45,6 +58,17 @@ public final class CheckService {
     /** Writes the decision counts still held back; called once the web server has stopped. */
     public void close() {
         decisions.close();
+    }
+
+    /** A result, and whether a password was verified on the way to it: such decisions are logged one by one. */
+    private record Decided(CheckResult result, boolean verifiedAPassword) {
+        static Decided cheap(CheckResult result) {
+            return new Decided(result, false);
+        }
+
+        static Decided afterVerify(CheckResult result) {
+            return new Decided(result, true);
+        }
     }
 
     /**
@@ -58,19 +82,29 @@ public final class CheckService {
     /** As above, with the client address worked out only when an answer needs it (most 400s do not). */
     public CheckResult check(List<String> headerValues, Supplier<String> clientAddress) {
         if (headerValues.isEmpty()) {
-            return logged(MISSING_HEADER, null, clientAddress);
+            return logged(Decided.cheap(MISSING_HEADER), null, clientAddress);
         }
         if (headerValues.size() > 1) {
-            return logged(malformed("more than one SEEK_CUSTOM_AUTH header"), null, clientAddress);
+            return logged(Decided.cheap(malformed("more than one SEEK_CUSTOM_AUTH header")), null, clientAddress);
         }
         return switch (HeaderCodec.decode(headerValues.getFirst())) {
-            case HeaderCodec.Malformed m -> logged(malformed(m.detail()), null, clientAddress);
+            case HeaderCodec.Malformed m -> logged(Decided.cheap(malformed(m.detail())), null, clientAddress);
+            case HeaderCodec.Valid v when rules.requireProof() ->
+                    logged(Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.PROOF_REQUIRED)), v.credentials(), clientAddress);
             case HeaderCodec.Valid v -> {
                 Supplier<String> address = memoized(clientAddress);  // for the budgets, then the log
-                yield logged(checkCredentials(v.credentials(), address.get()), v.credentials(), address);
+                yield logged(checkCredentials(v.credentials(), null, address.get()), v.credentials(), address);
             }
-            // Proofs are not verified yet: until they are, a signed header is not accepted at all.
-            case HeaderCodec.Signed s -> logged(malformed("signed (version 2) headers are not accepted yet"), null, clientAddress);
+            case HeaderCodec.Signed s -> {
+                // Before the store is asked anything: a forged or stale proof costs a signature check, no more.
+                Optional<String> problem = s.proof().problemAt(clock.instant());
+                if (problem.isPresent()) {
+                    var invalid = new CheckResult.Refused(CheckResult.Refusal.INVALID_PROOF, problem.get(), null);
+                    yield logged(Decided.cheap(invalid), s.credentials(), clientAddress);
+                }
+                Supplier<String> address = memoized(clientAddress);
+                yield logged(checkCredentials(s.credentials(), s.proof(), address.get()), s.credentials(), address);
+            }
         };
     }
 
@@ -85,41 +119,57 @@ public final class CheckService {
         };
     }
 
-    private CheckResult checkCredentials(Credentials credentials, String clientAddress) {
+    /**
+     * Where the budgets count this attempt: from the bound machine only with the bound machine
+     * ID and, when the binding has a device key, a valid proof by that key (already checked).
+     */
+    static FailureBudgets.Origin origin(Optional<Store.User> user, String machineId, DeviceProof proof) {
+        if (user.isEmpty() || !machineId.equals(user.get().machineId())) return FailureBudgets.Origin.ELSEWHERE;
+        String boundKey = user.get().deviceKey();
+        if (boundKey == null) return FailureBudgets.Origin.BOUND_MACHINE;
+        return proof != null && boundKey.equals(proof.key()) ? FailureBudgets.Origin.BOUND_DEVICE : FailureBudgets.Origin.ELSEWHERE;
+    }
+
+    /** Steps 3 to 6, for credentials whose proof (null for version 1) holds. */
+    private Decided checkCredentials(Credentials credentials, DeviceProof proof, String clientAddress) {
         String username = credentials.username();
-        if (gate.isFull()) return busy();  // before the store is asked anything: a flood costs it nothing
+        if (gate.isFull()) return Decided.cheap(busy());  // before the store is asked anything: a flood costs it nothing
+        boolean verified = false;
         try {
             Optional<Store.User> user = store.findUser(username);
-            boolean fromBoundMachine = user.map(u -> credentials.machineId().equals(u.machineId())).orElse(false);
-            var reservation = budgets.reserve(username, fromBoundMachine, clientAddress);
+            var reservation = budgets.reserve(username, origin(user, credentials.machineId(), proof), clientAddress);
             if (reservation instanceof FailureBudgets.Refused refused) {
                 long seconds = refused.retryAfter().toSeconds();
-                return new CheckResult.Refused(CheckResult.Refusal.TOO_MANY_ATTEMPTS,
-                        "Too many failed attempts; retry after " + seconds + " seconds.", refused.retryAfter());
+                return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.TOO_MANY_ATTEMPTS,
+                        "Too many failed attempts; retry after " + seconds + " seconds.", refused.retryAfter()));
             }
             var admitted = (FailureBudgets.Admitted) reservation;
             var outcome = FailureBudgets.Outcome.ABANDONED;
             try {
+                if (proof != null && !nonces.firstUse(proof.key(), proof.nonce())) {
+                    return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.PROOF_REPLAYED));
+                }
                 String storedHash = user.map(Store.User::passwordHash).orElse(null);
-                Optional<Boolean> verified = gate.run(() -> hasher.verify(credentials.password(), storedHash));
-                if (verified.isEmpty()) return busy();
-                if (!verified.get()) {
+                Optional<Boolean> matches = gate.run(() -> hasher.verify(credentials.password(), storedHash));
+                if (matches.isEmpty()) return Decided.cheap(busy());
+                verified = true;
+                if (!matches.get()) {
                     outcome = FailureBudgets.Outcome.FAILED;
-                    return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
+                    return Decided.afterVerify(new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS));
                 }
                 outcome = FailureBudgets.Outcome.VERIFIED;
                 afterVerify.accept(username);
-                CheckResult result = decideBinding(user, username, credentials.machineId());
+                CheckResult result = decideBinding(user, username, credentials.machineId(), proof == null ? null : proof.key());
                 if (result instanceof CheckResult.Ok && hasher.needsRehash(storedHash)) {
                     rehash(username, storedHash, credentials.password());
                 }
-                return result;
+                return Decided.afterVerify(result);
             } finally {
                 budgets.settle(admitted, outcome);
             }
         } catch (Store.StoreException e) {
             LOG.log(Level.WARNING, "store failure: " + e.getMessage());
-            return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE);
+            return new Decided(new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE), verified);
         }
     }
 
@@ -133,11 +183,12 @@ public final class CheckService {
     }
 
     /**
-     * Step 5, after the password verified. The first round uses the row read before
-     * verifying; the writes are conditional (on the binding and on the verified hash),
-     * so a round that finds the row changed since reads it again.
+     * Step 5, after the password verified. deviceKey is the request's proven key, null for
+     * version 1. The first round uses the row read before verifying; the writes are
+     * conditional (on the binding, its key and the verified hash), so a round that finds the
+     * row changed since reads it again.
      */
-    private CheckResult decideBinding(Optional<Store.User> verifiedRow, String username, String machineId) {
+    private CheckResult decideBinding(Optional<Store.User> verifiedRow, String username, String machineId, String deviceKey) {
         String verifiedHash = verifiedRow.map(Store.User::passwordHash).orElseThrow();
         Optional<Store.User> user = verifiedRow;
         for (int round = 0; round < BIND_ROUNDS; round++) {
@@ -150,19 +201,32 @@ public final class CheckService {
                 return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
             }
             String boundTo = user.get().machineId();
+            Instant now = clock.instant();
             if (boundTo != null && !boundTo.equals(machineId)) {
                 return new CheckResult.Refused(CheckResult.Refusal.USER_BOUND_TO_OTHER_MACHINE);
             }
             if (boundTo != null) {
-                if (store.recordCheck(username, machineId, verifiedHash)) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
-                continue;  // unbound by an admin, or the password changed, meanwhile: look again
+                String boundKey = user.get().deviceKey();
+                if (boundKey != null && deviceKey == null) {
+                    // A downgrade; only someone who knows the password learns that a key is bound.
+                    return new CheckResult.Refused(CheckResult.Refusal.PROOF_REQUIRED,
+                            "This account's binding has a device key: the header must be signed by it (version 2).", null);
+                }
+                if (boundKey != null && !boundKey.equals(deviceKey)) {
+                    return new CheckResult.Refused(CheckResult.Refusal.DEVICE_KEY_MISMATCH);
+                }
+                boolean recorded = boundKey == null && deviceKey != null
+                        ? store.addDeviceKey(username, machineId, deviceKey, verifiedHash, now)
+                        : store.recordCheck(username, machineId, boundKey, verifiedHash, now);
+                if (recorded) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
+                continue;  // unbound by an admin, keyed by another request, or the password changed, meanwhile: look again
             }
             Optional<String> owner = store.findMachineOwner(machineId);
             if (owner.isPresent() && !owner.get().equals(username)) {
                 return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
             }
             if (owner.isPresent()) continue;  // a concurrent request of this same user bound it just now
-            if (store.bind(username, machineId, verifiedHash)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
+            if (store.bind(username, machineId, deviceKey, verifiedHash, now)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
             // Lost a race, or the password changed: look again.
         }
         return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE, "The binding kept changing; retry.", Duration.ofSeconds(1));
@@ -176,20 +240,23 @@ public final class CheckService {
         return new CheckResult.Refused(CheckResult.Refusal.MALFORMED_HEADER, detail, null);
     }
 
-    private CheckResult logged(CheckResult result, Credentials credentials, Supplier<String> clientAddress) {
+    private CheckResult logged(Decided decided, Credentials credentials, Supplier<String> clientAddress) {
+        CheckResult result = decided.result();
         Supplier<String> line = () -> {
             String who = credentials == null ? "" : " user=" + credentials.username() + " machine=" + credentials.shortMachineId();
             String what = switch (result) {
-                case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase(java.util.Locale.ROOT);
-                case CheckResult.Refused r when r.reason() == CheckResult.Refusal.MALFORMED_HEADER -> r.reason() + " detail=\"" + r.detail() + "\"";
+                case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase(java.util.Locale.ROOT)
+                        + (ok.releasedMachine() == null ? "" : " released=" + Credentials.shortMachineId(ok.releasedMachine()));
+                case CheckResult.Refused r when r.reason() == CheckResult.Refusal.MALFORMED_HEADER
+                        || r.reason() == CheckResult.Refusal.INVALID_PROOF -> r.reason() + " detail=\"" + r.detail() + "\"";
                 case CheckResult.Refused r -> r.reason().name();
             };
             return "decision=" + what + who + " addr=" + clientAddress.get();
         };
-        if (result instanceof CheckResult.Refused r && !r.reason().verifiedAPassword) {
-            decisions.cheap(r.reason().name(), line);
-        } else {
+        if (decided.verifiedAPassword()) {
             decisions.verified(line.get());
+        } else {
+            decisions.cheap(((result instanceof CheckResult.Refused r) ? r.reason().name() : "OK"), line);
         }
         return result;
     }

@@ -4,33 +4,38 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The whole server, built and closed as one: the store, the failure budgets, the hashing
- * pool, the decision and the web server. server.java starts it from its flags; the tests
+ * pool, the decision with its rules, and the web server. server.java starts it from its flags; the tests
  * start the same wiring.
  */
 public final class SeekAuthServer implements AutoCloseable {
 
     /**
      * What a server is made of. dbPassword and tls may be null; port 0 picks a free one.
-     * The clock is the failure budgets' (tests move one by hand).
+     * The clock is the decision's: budgets, proof times, binding times (tests move one by hand).
      */
     public record Settings(String db, String dbPassword, String host, int port, SSLContext tls,
-                           ClientAddress clientAddress, HashingGate gate, Clock clock) {
+                           ClientAddress clientAddress, HashingGate gate, Clock clock, CheckRules rules) {
 
-        /** On loopback, a free port, plain HTTP, no trusted proxy, the production pool and clock. */
+        /** On loopback, a free port, plain HTTP, no trusted proxy, the production pool and clock, the default rules. */
         public static Settings onLoopback(String db) {
-            return new Settings(db, null, "127.0.0.1", 0, null, ClientAddress.direct(), HashingGate.forThisMachine(), Clock.systemUTC());
+            return new Settings(db, null, "127.0.0.1", 0, null, ClientAddress.direct(), HashingGate.forThisMachine(),
+                    Clock.systemUTC(), CheckRules.DEFAULT);
         }
 
         public Settings withClientAddress(ClientAddress clientAddress) {
-            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock);
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
         }
 
         public Settings withGate(HashingGate gate) {
-            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock);
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
         }
 
         public Settings withClock(Clock clock) {
-            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock);
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
+        }
+
+        public Settings withRules(CheckRules rules) {
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
         }
     }
 
@@ -50,7 +55,8 @@ public final class SeekAuthServer implements AutoCloseable {
      */
     public static SeekAuthServer start(Settings settings) {
         Store store = Store.open(settings.db(), settings.dbPassword());
-        var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store, settings.clock()), settings.gate());
+        var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store, settings.clock()), settings.gate(),
+                settings.clock(), settings.rules());
         try {
             return new SeekAuthServer(store, service, AuthServer.start(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress()));
         } catch (RuntimeException e) {

@@ -134,6 +134,19 @@ public final class TestServer implements AutoCloseable, org.junit.jupiter.api.ex
         return get(check, HeaderCodec.encode(username, password, machineId));
     }
 
+    /** A version-2 check: the credentials signed now by this device key. */
+    public HttpResponse<String> checkSigned(String username, String password, String machineId, java.security.KeyPair key) {
+        return get(check, signedHeader(username, password, machineId, key));
+    }
+
+    /** A version-2 header value, signed now by this key; its password and machine ID are kept as secrets. */
+    public String signedHeader(String username, String password, String machineId, java.security.KeyPair key) {
+        secrets.add(password);
+        secrets.add(machineId);
+        return DeviceProof.signedHeader(HeaderCodec.encode(username, password, machineId), key.getPublic(), key.getPrivate(),
+                java.time.Instant.now());
+    }
+
     /** A check that claims, through X-Forwarded-For, to come from this client address. */
     public HttpResponse<String> checkFrom(String clientAddress, String username, String password, String machineId) {
         secrets.add(password);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UserAdminTest {
 
     static final String M1 = "ab".repeat(32);
+    static final String M2 = "cd".repeat(32);
 
     @TempDir Path dir;
     Store store;
@@ -167,19 +168,27 @@ class UserAdminTest {
         assertEquals("[]\n", UserListing.json(admin.list()));
         admin.add("alice", "first password");
         admin.add("bob", "second password");
+        admin.add("carol", "third password");
         StoreFixtures.bind(store, "alice", M1);
+        String key = DeviceKeys.base64url(DeviceKeys.point(DeviceKeys.generate().getPublic()));
+        String fingerprint = DeviceKeys.fingerprint(key);
+        store.bind("carol", M2, key, store.findUser("carol").orElseThrow().passwordHash(), java.time.Instant.now());
         String table = UserListing.table(admin.list());
         var lines = table.lines().toList();
-        assertEquals(3, lines.size(), table);
-        assertTrue(lines.get(0).startsWith("USER   MACHINE   BOUND SINCE"), table);
+        assertEquals(4, lines.size(), table);
+        assertTrue(lines.get(0).startsWith("USER   MACHINE   KEY       BOUND SINCE"), table);
         String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ";
-        assertTrue(lines.get(1).matches("alice  abababab  " + time + "  " + time), table);
-        assertEquals("bob    -         -                     -", lines.get(2));
+        assertTrue(lines.get(1).matches("alice  abababab  -         " + time + "  " + time), table);
+        assertEquals("bob    -         -         -                     -", lines.get(2));
+        assertTrue(lines.get(3).matches("carol  " + M2.substring(0, 8) + "  " + java.util.regex.Pattern.quote(fingerprint.substring(0, 8))
+                + "  " + time + "  " + time), table);
         assertFalse(table.contains(M1));
+        assertFalse(table.contains(key) || table.contains(fingerprint), "the key only by 8 characters of its fingerprint");
 
         String json = UserListing.json(admin.list());
-        assertTrue(json.contains("{\"username\": \"alice\", \"bound\": true, \"machine_id_prefix\": \"abababab\", \"bound_at\": \""), json);
-        assertTrue(json.contains("{\"username\": \"bob\", \"bound\": false, \"machine_id_prefix\": null, \"bound_at\": null, \"last_check_at\": null, \"created_at\": \""), json);
+        assertTrue(json.contains("{\"username\": \"alice\", \"bound\": true, \"machine_id_prefix\": \"abababab\", \"key\": null, \"bound_at\": \""), json);
+        assertTrue(json.contains("\"key\": \"" + fingerprint.substring(0, 8) + "\", \"bound_at\""), json);
+        assertTrue(json.contains("{\"username\": \"bob\", \"bound\": false, \"machine_id_prefix\": null, \"key\": null, \"bound_at\": null, \"last_check_at\": null, \"created_at\": \""), json);
         assertFalse(json.contains(M1));
     }
 }

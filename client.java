@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
         description = {"seek-auth desktop client: reads the username and password (prompted on a terminal, else",
                 "the first two lines of standard input), sends GET /check with this computer's ID and prints",
                 "the HTTP status and the body.",
-                "Exit: 0 OK, 1 refused, 2 bad input, 3 server unreachable, 4 no machine identity."})
+                "Every request is signed by this computer's device key, kept sealed in the per-user",
+                "configuration folder (on Linux $XDG_CONFIG_HOME/seek-auth, else ~/.config/seek-auth).",
+                "Exit: 0 OK, 1 refused, 2 bad input, 3 server unreachable, 4 no machine identity or device key."})
 class client implements Callable<Integer> {
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:SEEK_SERVER:-http://localhost:8080}",
@@ -29,7 +31,8 @@ class client implements Callable<Integer> {
                     "(env SEEK_TRUST_CERT)"})
     Path trustCert;
 
-    @Option(names = "--show-machine-id", description = "print this computer's machine ID and exit")
+    @Option(names = "--show-machine-id", description = {"print this computer's machine ID, then its device key's fingerprint",
+            "(making the key if there is none yet), and exit"})
     boolean showMachineId;
 
     public static void main(String[] args) {
@@ -39,7 +42,8 @@ class client implements Callable<Integer> {
     @Override
     public Integer call() {
         var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        var client = new DesktopClient(stdin, Terminal.system(), System.out, System.err, RawMachineIdentity.THIS_COMPUTER);
+        var client = new DesktopClient(stdin, Terminal.system(), System.out, System.err, RawMachineIdentity.THIS_COMPUTER,
+                ConfigFolder.forThisUser());
         if (showMachineId) return client.showMachineId();
         javax.net.ssl.SSLContext tls = null;
         if (trustCert != null) {

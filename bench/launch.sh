@@ -16,6 +16,7 @@ flood_seconds=${2:-20}
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
 
 work=$(mktemp -d)
+export XDG_CONFIG_HOME="$work/config"  # the bench client's device key, not yours
 pids=()
 cleanup() {
   for pid in ${pids[@]+"${pids[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a whole seek-auth deployment on loopback: a throwaway PostgreSQL, two
 # server instances sharing it, and nginx in front; adds a demo user and runs the
-# desktop client through nginx twice (the two requests reach both instances).
+# desktop client through nginx twice (the two requests reach both instances). The
+# servers run with --require-proof: only headers signed by a device key count.
 #
 #   deploy/run.sh            start it, run the client, and keep it running until Ctrl-C
 #   deploy/run.sh --check    the same, then stop everything; exit 0 when both checks passed
@@ -60,7 +61,8 @@ export SEEK_DB="$db"
 # Build once before starting both: two JBang processes building the same script at once clash.
 ./jbang build server.java >/dev/null
 for port in "${instance_ports[@]}"; do
-  ./jbang server.java --host 127.0.0.1 --port "$port" --trusted-proxies 127.0.0.1 >"$work/server-$port.out" 2>"$work/server-$port.log" &
+  ./jbang server.java --host 127.0.0.1 --port "$port" --trusted-proxies 127.0.0.1 --require-proof \
+    >"$work/server-$port.out" 2>"$work/server-$port.log" &
   pids+=($!)
 done
 for port in "${instance_ports[@]}"; do
@@ -85,6 +87,8 @@ sed -e "s/listen 127.0.0.1:8080;/listen 127.0.0.1:$proxy_port;/" \
 echo "deploy: nginx on http://127.0.0.1:$proxy_port -> instances on ${instance_ports[*]}"
 
 password="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+# The demo client keeps its device key here, not in your own configuration folder.
+export XDG_CONFIG_HOME="$work/config"
 printf '%s\n' "$password" | ./jbang useradmin.java add demo >/dev/null
 status=0
 for round in 1 2; do

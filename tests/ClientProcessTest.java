@@ -1,21 +1,42 @@
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
-/** `./jbang client.java` as a real process, with this computer's real identity, against a real server. */
+/**
+ * `./jbang client.java` as a real process, with this computer's real identity, against a real
+ * server. Its configuration folder (the device key's) is a temporary one, through XDG_CONFIG_HOME.
+ */
 class ClientProcessTest {
 
     static final String PASSWORD = "process-Pa55";
 
     @RegisterExtension final TestServer server = TestServer.inTempDir().withUser("alice", PASSWORD);
+    @TempDir Path config;
+
+    /** The environment of every client run here: its own configuration folder. */
+    Map<String, String> env() {
+        return Map.of("XDG_CONFIG_HOME", config.toString());
+    }
+
+    Map<String, String> env(String name, String value) {
+        var env = new java.util.HashMap<>(env());
+        env.put(name, value);
+        return env;
+    }
 
     Processes.Result client(String stdin, String... args) {
         var command = new java.util.ArrayList<String>(List.of("client.java"));
         command.addAll(List.of(args));
-        return Processes.run(Processes.jbang(Map.of(), command.toArray(String[]::new)), stdin, 120);
+        return Processes.run(Processes.jbang(env(), command.toArray(String[]::new)), stdin, 120);
+    }
+
+    Path keyFile() {
+        return config.resolve("seek-auth").resolve("device-key");
     }
 
     String base() {
@@ -23,17 +44,46 @@ class ClientProcessTest {
     }
 
     @Test
-    void bindsThisComputerAndExits0() throws Exception {
+    void bindsThisComputerAndItsNewDeviceKeyAndExits0() throws Exception {
         var result = client("alice\n" + PASSWORD + "\n", "--server", base());
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("HTTP 200\n{\"status\": \"OK\", \"username\": \"alice\", \"binding\": \"new\"}\n", result.stdout());
-        assertEquals(MachineId.derive(RawMachineIdentity.read()), server.store.findUser("alice").orElseThrow().machineId());
+        var alice = server.store.findUser("alice").orElseThrow();
+        assertEquals(MachineId.derive(RawMachineIdentity.read()), alice.machineId());
+        var key = DeviceKeyFile.loadOrCreate(config.resolve("seek-auth"), RawMachineIdentity.read());
+        assertEquals(DeviceKeys.base64url(DeviceKeys.point(key.getPublic())), alice.deviceKey(), "the key made on this first run is bound");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(keyFile())));
         assertFalse(result.stdout().contains(PASSWORD) || result.stderr().contains(PASSWORD));
+
+        var again = client("alice\n" + PASSWORD + "\n", "--server", base());
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertTrue(again.stdout().contains("\"binding\": \"existing\""), again.stdout());
+    }
+
+    /**
+     * The key file of this computer, on "another computer": the client run in a mount namespace
+     * that shows another /etc/machine-id, as a copy of the config folder elsewhere would be.
+     */
+    @Test
+    void theKeyFileDoesNotOpenUnderAnotherMachineIdentityAndExits4() throws Exception {
+        assertEquals(0, client("", "--show-machine-id").exitCode(), "makes the key on this computer");
+        byte[] before = java.nio.file.Files.readAllBytes(keyFile());
+        Path otherIdentity = config.resolve("other-machine-id");
+        java.nio.file.Files.writeString(otherIdentity, "0f0e0d0c0b0a09080706050403020100\n");
+        var builder = Processes.inAnotherMachineIdentity(otherIdentity, env(), "client.java", "--server", base());
+
+        var result = Processes.run(builder, "alice\n" + PASSWORD + "\n", 120);
+
+        assertEquals(4, result.exitCode(), result.stderr());
+        assertEquals(List.of("client: the device key " + keyFile() + " does not open on this computer (it was sealed on another computer,"
+                + " or it is damaged); remove it to make a new key, which an admin then binds anew with `useradmin unbind`"), result.errorLines());
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(keyFile()), "never replaced");
+        assertFalse(server.store.findUser("alice").orElseThrow().isBound(), "nothing was sent");
     }
 
     @Test
     void serverFromTheEnvironmentAndWrongPasswordExits1() {
-        var result = Processes.run(Processes.jbang(Map.of("SEEK_SERVER", base()), "client.java"), "alice\nwrong-password\n", 120);
+        var result = Processes.run(Processes.jbang(env("SEEK_SERVER", base()), "client.java"), "alice\nwrong-password\n", 120);
         assertEquals(1, result.exitCode(), result.stderr());
         assertTrue(result.stdout().startsWith("HTTP 401\n"), result.stdout());
     }
@@ -71,7 +121,9 @@ class ClientProcessTest {
      * before the client can turn echo off, so the passwords are blanked out of what it shows.
      */
     Processes.Result onTerminal(String typed, Map<String, String> env) {
-        var result = Processes.run(Processes.jbangOnTerminal(env, "client.java", "--server", base()), typed, 120);
+        var withConfig = new java.util.HashMap<>(env());
+        withConfig.putAll(env);
+        var result = Processes.run(Processes.jbangOnTerminal(withConfig, "client.java", "--server", base()), typed, 120);
         String shown = result.stdout().replace(PASSWORD, "<typed password>").replace(NON_ASCII_PASSWORD, "<typed password>");
         return new Processes.Result(result.exitCode(), shown, result.stderr());
     }
@@ -114,10 +166,14 @@ class ClientProcessTest {
     }
 
     @Test
-    void showMachineIdPrintsThisComputersId() throws Exception {
+    void showMachineIdPrintsThisComputersIdAndKeyFingerprint() throws Exception {
         var result = client("", "--show-machine-id");
         assertEquals(0, result.exitCode(), result.stderr());
-        assertEquals(MachineId.derive(RawMachineIdentity.read()) + "\n", result.stdout());
+        var key = DeviceKeyFile.loadOrCreate(config.resolve("seek-auth"), RawMachineIdentity.read());
+        assertEquals(MachineId.derive(RawMachineIdentity.read()) + "\nkey SHA256:" + DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic())) + "\n",
+                result.stdout());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(config.resolve("seek-auth"))));
     }
 
     @Test

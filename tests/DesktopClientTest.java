@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client's work through its entry point, with injected input and machine identity, against a real server. */
 class DesktopClientTest {
@@ -20,6 +21,7 @@ class DesktopClientTest {
     static final String OTHER_COMPUTER = "99990000aaaabbbbccccddddeeeeffff";
 
     @RegisterExtension final TestServer server = TestServer.inTempDir().withUser("alice", PASSWORD);
+    @TempDir java.nio.file.Path keyFolder;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -34,8 +36,12 @@ class DesktopClientTest {
     }
 
     DesktopClient client(String stdin, Optional<Terminal> terminal, RawMachineIdentity.SystemAccess identity) {
+        return client(stdin, terminal, identity, keyFolder);
+    }
+
+    DesktopClient client(String stdin, Optional<Terminal> terminal, RawMachineIdentity.SystemAccess identity, java.nio.file.Path keys) {
         return new DesktopClient(new BufferedReader(new StringReader(stdin)), terminal,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), identity);
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), identity, keys);
     }
 
     String base() {
@@ -71,10 +77,11 @@ class DesktopClientTest {
     }
 
     @Test
-    void anotherComputerGets403AndExits1() {
+    void anotherComputerGets403AndExits1(@TempDir java.nio.file.Path otherComputersFolder) {
         assertEquals(0, client("alice\n" + PASSWORD + "\n", THIS_COMPUTER).check(base(), null));
         out.reset();
-        assertEquals(1, client("alice\n" + PASSWORD + "\n", OTHER_COMPUTER).check(base(), null));
+        assertEquals(1, client("alice\n" + PASSWORD + "\n", Optional.empty(), FakeSystem.withIdentity(OTHER_COMPUTER), otherComputersFolder)
+                .check(base(), null));
         assertTrue(stdout().startsWith("HTTP 403\n"), stdout());
         assertTrue(stdout().contains("USER_BOUND_TO_OTHER_MACHINE"));
     }
@@ -233,9 +240,15 @@ class DesktopClientTest {
     }
 
     @Test
-    void showMachineIdPrintsTheDerivedId() {
+    void showMachineIdPrintsTheDerivedIdAndTheKeysFingerprintMakingTheKeyOnce() throws Exception {
         assertEquals(0, client("", THIS_COMPUTER).showMachineId());
-        assertEquals(MachineId.derive(THIS_COMPUTER) + "\n", stdout());
+        var key = DeviceKeyFile.loadOrCreate(keyFolder, THIS_COMPUTER);
+        String fingerprint = DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic()));
+        assertEquals(MachineId.derive(THIS_COMPUTER) + "\nkey SHA256:" + fingerprint + "\n", stdout());
+        assertEquals(43, fingerprint.length(), "base64url of 32 bytes, no padding");
+        out.reset();
+        assertEquals(0, client("", THIS_COMPUTER).showMachineId());
+        assertEquals(MachineId.derive(THIS_COMPUTER) + "\nkey SHA256:" + fingerprint + "\n", stdout(), "the same key the next time");
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,10 +17,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
- * The desktop client's work (contract section 6): read the username and password,
- * compute this computer's ID, send one GET /check, print the status and body.
- * Exit statuses: 0 on 200, 1 when refused, 2 on bad input, 3 when the server
- * cannot be reached, 4 when this computer has no usable identity.
+ * The desktop client's work (contract sections 6 and 8): read the username and password,
+ * compute this computer's ID, open (or make) its device key, send one GET /check signed by
+ * that key, print the status and body. Exit statuses: 0 on 200, 1 when refused, 2 on bad
+ * input, 3 when the server cannot be reached, 4 when this computer has no usable identity
+ * or device key.
  */
 public final class DesktopClient {
 
@@ -38,25 +41,43 @@ public final class DesktopClient {
     private final PrintStream out;
     private final PrintStream err;
     private final RawMachineIdentity.SystemAccess system;
+    private final Path keyFolder;
 
-    /** system: where the machine identity is read, {@link RawMachineIdentity#THIS_COMPUTER} in the shipped client. */
+    /**
+     * system: where the machine identity is read, {@link RawMachineIdentity#THIS_COMPUTER} in the shipped client;
+     * keyFolder: where the device key is kept, {@link ConfigFolder#forThisUser()} in the shipped client.
+     */
     public DesktopClient(BufferedReader stdin, Optional<Terminal> terminal, PrintStream out, PrintStream err,
-                         RawMachineIdentity.SystemAccess system) {
+                         RawMachineIdentity.SystemAccess system, Path keyFolder) {
         this.stdin = stdin;
         this.terminal = terminal;
         this.out = out;
         this.err = err;
         this.system = system;
+        this.keyFolder = keyFolder;
     }
 
-    public int showMachineId() {
+    /** This computer as the server sees it: its machine ID and its device key. */
+    private record Device(String machineId, KeyPair key) {}
+
+    /** The machine ID, and the device key (made if there is none yet), or the error already said. */
+    private Optional<Device> device() {
         try {
-            out.println(MachineId.derive(RawMachineIdentity.read(system)));
-            return OK;
-        } catch (RawMachineIdentity.MissingIdentityException e) {
+            String raw = RawMachineIdentity.read(system);
+            return Optional.of(new Device(MachineId.derive(raw), DeviceKeyFile.loadOrCreate(keyFolder, raw)));
+        } catch (RawMachineIdentity.MissingIdentityException | DeviceKeyFile.UnusableKeyException e) {
             err.println("client: " + e.getMessage());
-            return NO_IDENTITY;
+            return Optional.empty();
         }
+    }
+
+    /** Prints the machine ID, then "key SHA256:" and the device key's fingerprint. */
+    public int showMachineId() {
+        var device = device();
+        if (device.isEmpty()) return NO_IDENTITY;
+        out.println(device.get().machineId());
+        out.println("key SHA256:" + DeviceKeys.fingerprint(DeviceKeys.point(device.get().key().getPublic())));
+        return OK;
     }
 
     /** Reads the credentials, sends the check to serverUrl, prints the answer. sslContext may be null. */
@@ -87,30 +108,23 @@ public final class DesktopClient {
         var problem = Credentials.passwordProblem(password);
         if (problem.isPresent()) return badInput(problem.get());
 
-        String machineId;
-        try {
-            machineId = MachineId.derive(RawMachineIdentity.read(system));
-        } catch (RawMachineIdentity.MissingIdentityException e) {
-            err.println("client: " + e.getMessage());
-            return NO_IDENTITY;
-        }
+        var device = device();
+        if (device.isEmpty()) return NO_IDENTITY;
+        String credentials = HeaderCodec.encode(username, password, device.get().machineId());
 
         if ("http".equals(checkUri.getScheme()) && !isLoopback(checkUri.getHost())) {
             err.println("client: warning: the password goes to " + checkUri.getHost() + " unencrypted over http://; use https://");
         }
         var http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
         if (sslContext != null) http.sslContext(sslContext);
-        var request = HttpRequest.newBuilder(checkUri)
-                .timeout(REQUEST_TIMEOUT)
-                .header(HeaderCodec.HEADER_NAME, HeaderCodec.encode(username, password, machineId))
-                .GET()
-                .build();
+        KeyPair key = device.get().key();
         try (var client = http.build()) {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(signedRequest(checkUri, credentials, key), HttpResponse.BodyHandlers.ofString());
             Optional<Duration> shortWait = shortRetryAfter(response);
             if (shortWait.isPresent()) {
                 Thread.sleep(shortWait.get());
-                response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                // A fresh proof: each one is good for one use.
+                response = client.send(signedRequest(checkUri, credentials, key), HttpResponse.BodyHandlers.ofString());
             }
             out.println("HTTP " + response.statusCode());
             out.println(printable(response.body()));
@@ -123,6 +137,12 @@ public final class DesktopClient {
             err.println("client: interrupted");
             return UNREACHABLE;
         }
+    }
+
+    /** GET /check with the version-2 header: the credentials, signed now by the device key. */
+    private static HttpRequest signedRequest(URI checkUri, String credentials, KeyPair key) {
+        String header = DeviceProof.signedHeader(credentials, key.getPublic(), key.getPrivate(), java.time.Instant.now());
+        return HttpRequest.newBuilder(checkUri).timeout(REQUEST_TIMEOUT).header(HeaderCodec.HEADER_NAME, header).GET().build();
     }
 
     /**

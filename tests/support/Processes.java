@@ -69,6 +69,28 @@ public final class Processes {
         return builder;
     }
 
+    /**
+     * ./jbang with these arguments in a mount namespace of its own whose /etc/machine-id (and
+     * /var/lib/dbus/machine-id) shows this file's content: the same checkout on "another
+     * computer". Needs root and util-linux `unshare`; the test is skipped without them.
+     */
+    public static ProcessBuilder inAnotherMachineIdentity(Path identityFile, Map<String, String> env, String... args) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs util-linux `unshare`");
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "needs root, for a mount namespace that shows another /etc/machine-id");
+        var command = new StringBuilder();
+        for (String file : LinuxIdentity.FILES.stream().map(Path::toString).toList()) {
+            command.append("if [ -e ").append(file).append(" ]; then mount --bind ").append(shellQuote(identityFile.toString()))
+                    .append(' ').append(file).append(" || exit 99; fi; ");
+        }
+        command.append("exec ").append(shellQuote(ROOT.resolve("jbang").toString()));
+        for (String arg : args) command.append(' ').append(shellQuote(arg));
+        var builder = new ProcessBuilder("/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", command.toString())
+                .directory(ROOT.toFile());
+        builder.environment().putAll(env);
+        return builder;
+    }
+
     private static String shellQuote(String arg) {
         return "'" + arg.replace("'", "'\\''") + "'";
     }

@@ -1,0 +1,117 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sealed device key on disk (contract section 8): made once, owner-only, opening only on its own computer. */
+class DeviceKeyFileTest {
+
+    static final String THIS_COMPUTER = "11112222333344445555666677778888";
+    static final String OTHER_COMPUTER = "99990000aaaabbbbccccddddeeeeffff";
+
+    @TempDir Path home;
+
+    Path folder() {
+        return home.resolve(".config").resolve("seek-auth");
+    }
+
+    static String fingerprint(java.security.KeyPair key) {
+        return DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic()));
+    }
+
+    @Test
+    void theFirstUseMakesTheKeyAndLaterUsesOpenTheSameOne() throws Exception {
+        var made = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        var opened = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        assertEquals(made.getPublic(), opened.getPublic());
+        assertArrayEquals(made.getPrivate().getEncoded(), opened.getPrivate().getEncoded());
+        byte[] message = "anything".getBytes();
+        assertTrue(DeviceKeys.verifies(made.getPublic(), message, DeviceKeys.sign(opened.getPrivate(), message)), "a working pair");
+    }
+
+    @Test
+    void theFolderIs0700AndTheFile0600WhateverTheUmask() throws Exception {
+        Files.createDirectories(home.resolve(".config"));
+        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder().resolve("device-key"))));
+        try (var files = Files.list(folder())) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void theFileHoldsNoPrivateKeyInTheClear() throws Exception {
+        var key = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        String text = Files.readString(folder().resolve("device-key"));
+        assertTrue(text.startsWith("seek-auth device key v1\npublic " + DeviceKeys.base64url(DeviceKeys.point(key.getPublic())) + "\n"), text);
+        String pkcs8 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key.getPrivate().getEncoded());
+        assertFalse(text.contains(pkcs8.substring(pkcs8.length() - 40)), "the private key is sealed");
+        assertFalse(text.contains(THIS_COMPUTER));
+    }
+
+    @Test
+    void aCopyDoesNotOpenOnAnotherComputerAndIsNeverReplaced() throws Exception {
+        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        byte[] before = Files.readAllBytes(folder().resolve("device-key"));
+        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), OTHER_COMPUTER));
+        assertEquals("the device key " + folder().resolve("device-key") + " does not open on this computer (it was sealed on another"
+                + " computer, or it is damaged); remove it to make a new key, which an admin then binds anew with `useradmin unbind`",
+                e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(folder().resolve("device-key")), "left as it was");
+    }
+
+    @Test
+    void aTamperedFileIsRefused() throws Exception {
+        var original = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        Path file = folder().resolve("device-key");
+        var lines = new ArrayList<>(Files.readAllLines(file));
+
+        // Another public key beside the sealed private key: the associated data no longer matches.
+        lines.set(1, "public " + DeviceKeys.base64url(DeviceKeys.point(DeviceKeys.generate().getPublic())));
+        Files.write(file, lines);
+        assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER));
+
+        // One flipped bit in the sealed part.
+        lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(1, "public " + DeviceKeys.base64url(DeviceKeys.point(original.getPublic())));
+        String sealed = lines.get(3);
+        char last = sealed.charAt(sealed.length() - 5);
+        lines.set(3, sealed.substring(0, sealed.length() - 5) + (last == 'A' ? 'B' : 'A') + sealed.substring(sealed.length() - 4));
+        Files.write(file, lines);
+        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER));
+        assertTrue(e.getMessage().contains("does not open on this computer"), e.getMessage());
+
+        Files.writeString(file, "garbage\n");
+        e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER));
+        assertTrue(e.getMessage().contains("(it is damaged); remove it to make a new key"), e.getMessage());
+        assertEquals("garbage\n", Files.readString(file), "never replaced silently");
+    }
+
+    @Test
+    void concurrentFirstRunsAgreeOnOneKey() throws Exception {
+        var tasks = new ArrayList<Callable<String>>();
+        for (int i = 0; i < 8; i++) tasks.add(() -> fingerprint(DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER)));
+        var fingerprints = new HashSet<String>();
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (var f : pool.invokeAll(tasks)) fingerprints.add(f.get());
+        }
+        assertEquals(1, fingerprints.size(), fingerprints.toString());
+        assertEquals(fingerprints.iterator().next(), fingerprint(DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER)));
+    }
+
+    @Test
+    void anUnwritableFolderIsOneLine() throws Exception {
+        Path file = home.resolve("not-a-folder");
+        Files.writeString(file, "");
+        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(file.resolve("seek-auth"), THIS_COMPUTER));
+        assertTrue(e.getMessage().startsWith("cannot write the device key " + file.resolve("seek-auth").resolve("device-key") + ": "), e.getMessage());
+    }
+}

@@ -44,6 +44,11 @@ class server implements Callable<Integer> {
                     "the client's device-key proofs count (env SEEK_REQUIRE_PROOF=true)"})
     boolean requireProof;
 
+    @Option(names = "--release-after", paramLabel = "DAYS", defaultValue = "${env:SEEK_RELEASE_AFTER:-0}",
+            description = {"move a binding unused for over DAYS days to its user's next verified",
+                    "login from another machine (env SEEK_RELEASE_AFTER; default 0: never)"})
+    int releaseAfterDays;
+
     public static void main(String[] args) {
         Logging.keepHandlersAtExit();
         System.exit(Cli.execute(new server(), args));
@@ -56,6 +61,11 @@ class server implements Callable<Integer> {
             System.err.println("server: --port must be between 0 and 65535 (see --help)");
             return Cli.USAGE;
         }
+        if (releaseAfterDays < 0) {
+            System.err.println("server: --release-after must be 0 (never) or a number of days (see --help)");
+            return Cli.USAGE;
+        }
+        var rules = new CheckRules(requireProof, java.time.Duration.ofDays(releaseAfterDays));
         ClientAddress clientAddress;
         try {
             clientAddress = ClientAddress.trusting(trustedProxies);
@@ -77,7 +87,7 @@ class server implements Callable<Integer> {
         SeekAuthServer server;
         try {
             server = SeekAuthServer.start(new SeekAuthServer.Settings(db, System.getenv("SEEK_DB_PASSWORD"), host, port, tls,
-                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC(), CheckRules.DEFAULT.withRequireProof(requireProof)));
+                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC(), rules));
         } catch (Store.StoreException | AuthServer.ListenException e) {
             return fail(e.getMessage());
         }

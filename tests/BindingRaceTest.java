@@ -88,4 +88,40 @@ class BindingRaceTest {
         assertEquals(List.of(), responses.stream().filter(r -> r.statusCode() != 200).map(r -> r.statusCode() + " " + r.body()).toList());
         assertEquals(1, responses.stream().filter(r -> r.body().contains("\"binding\": \"new\"")).count());
     }
+
+    /**
+     * An idle binding (contract section 9) that several new machines try to take over at once:
+     * exactly one gets it, the others get the 403 that its binding implies.
+     */
+    @RepeatedTest(3)
+    void newMachinesRacingForOneIdleBindingLeaveItWithOne(org.junit.jupiter.api.RepetitionInfo repetition) throws Exception {
+        var rules = CheckRules.DEFAULT.withReleaseAfter(java.time.Duration.ofDays(90));
+        try (var releasing = new TestServer(SeekAuthServer.Settings.onLoopback(server.dbFile().toString()).withRules(rules))) {
+            int round = repetition.getCurrentRepetition();
+            String hash = server.store.findUser("racer0").orElseThrow().passwordHash();
+            assertTrue(server.store.bind("racer0", machine(round, 0xee), null, hash, java.time.Instant.now().minus(java.time.Duration.ofDays(100))));
+            var requests = new ArrayList<Callable<HttpResponse<String>>>();
+            for (int i = 0; i < SAME_ACCOUNT_RACERS - 1; i++) {
+                String machine = machine(round, i);
+                var key = DeviceKeys.generate();
+                requests.add(() -> releasing.checkSigned("racer0", PASSWORD, machine, key));
+            }
+            var responses = race(requests);
+            var winners = responses.stream().filter(r -> r.statusCode() == 200).toList();
+            assertEquals(1, winners.size(), responses.stream().map(HttpResponse::body).toList().toString());
+            assertTrue(winners.getFirst().body().contains("\"binding\": \"moved\""), winners.getFirst().body());
+            for (var r : responses) {
+                if (r.statusCode() != 200) assertTrue(r.body().contains("\"code\": \"USER_BOUND_TO_OTHER_MACHINE\""), r.body());
+            }
+            var bound = server.store.findUser("racer0").orElseThrow();
+            long free = 0;
+            for (int i = 0; i < SAME_ACCOUNT_RACERS - 1; i++) if (server.store.findMachineOwner(machine(round, i)).isEmpty()) free++;
+            assertEquals(SAME_ACCOUNT_RACERS - 2, free, "one new machine bound, the others free");
+            assertTrue(server.store.findMachineOwner(machine(round, 0xee)).isEmpty(), "the idle machine released");
+            assertTrue(releasing.logLines().stream().anyMatch(line -> line.contains("decision=OK binding=moved released="
+                    + machine(round, 0xee).substring(0, 8) + " user=racer0")), "the log says which machine was released");
+            assertNotNull(bound.deviceKey());
+            server.store.unbind("racer0");
+        }
+    }
 }

@@ -307,4 +307,81 @@ class CheckServiceTest {
         assertEquals(CheckResult.Refusal.TOO_MANY_ATTEMPTS, stopped.reason());
         assertTrue(stopped.retryAfter().toHours() >= 20, "until the day is over: " + stopped.retryAfter());
     }
+
+    // Idle bindings released (contract section 9), on the test clock.
+
+    static final CheckRules RELEASE_AFTER_90_DAYS = CheckRules.DEFAULT.withReleaseAfter(java.time.Duration.ofDays(90));
+
+    /** alice bound to M1, with her last successful check this long before the clock's now. */
+    void lastUsed(java.time.Duration ago) {
+        var service = service(RELEASE_AFTER_90_DAYS);
+        clock.advance(ago.negated());
+        assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+        clock.advance(ago);
+    }
+
+    @Test
+    void aBindingIdleForMoreThanTheDaysMovesToTheNextVerifiedMachineWithItsKey() {
+        lastUsed(java.time.Duration.ofDays(90).plusSeconds(1));
+        var result = service(RELEASE_AFTER_90_DAYS).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR);
+        assertEquals(new CheckResult.Ok("alice", CheckResult.Binding.MOVED, M1), result);
+        var alice = store.findUser("alice").orElseThrow();
+        assertEquals(M2, alice.machineId());
+        assertEquals(DeviceKeys.base64url(DeviceKeys.point(OTHER_KEY.getPublic())), alice.deviceKey(), "the new machine's key");
+        assertEquals(clock.instant(), alice.boundAt());
+        assertTrue(store.findMachineOwner(M1).isEmpty(), "the released machine is free");
+        store.addUser("bob", TestServer.HASHER.hash(PASSWORD));
+        assertEquals("OK NEW", code(service(RELEASE_AFTER_90_DAYS).check(signed("bob", PASSWORD, M1, KEY), ADDR)), "for anyone");
+        assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service(RELEASE_AFTER_90_DAYS).check(signed("alice", PASSWORD, M1, KEY), ADDR)),
+                "a fresh binding does not move back");
+    }
+
+    @Test
+    void aBindingUsedWithinTheDaysOrExactlyAtThemNeverMoves() {
+        lastUsed(java.time.Duration.ofDays(90).minusSeconds(1));
+        assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service(RELEASE_AFTER_90_DAYS).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
+        clock.advance(java.time.Duration.ofSeconds(1));  // exactly 90 days: not more than
+        assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service(RELEASE_AFTER_90_DAYS).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
+        assertEquals(M1, store.findUser("alice").orElseThrow().machineId());
+    }
+
+    @Test
+    void aBindingNeverCheckedCountsFromItsBindingTime() {
+        StoreFixtures.bind(store, "alice", M1);  // bound now, by the system clock, with no check
+        store.addUser("carol", TestServer.HASHER.hash(PASSWORD));
+        store.bind("carol", M2, null, store.findUser("carol").orElseThrow().passwordHash(), clock.instant().minus(java.time.Duration.ofDays(91)));
+        var carol = store.findUser("carol").orElseThrow();
+        assertEquals(carol.boundAt(), carol.lastUse());
+        String m3 = "3c".repeat(32);
+        assertEquals("OK MOVED", code(service(RELEASE_AFTER_90_DAYS).check(header("carol", PASSWORD, m3), ADDR)));
+        assertNull(store.findUser("carol").orElseThrow().deviceKey(), "version 1 moves the machine ID alone");
+    }
+
+    @Test
+    void aWrongPasswordOrTheSettingAtZeroMovesNothing() {
+        lastUsed(java.time.Duration.ofDays(400));
+        assertEquals("INVALID_CREDENTIALS", code(service(RELEASE_AFTER_90_DAYS).check(signed("alice", "wrong-Pa55word", M2, OTHER_KEY), ADDR)));
+        assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service(CheckRules.DEFAULT).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
+        assertEquals(M1, store.findUser("alice").orElseThrow().machineId());
+    }
+
+    @Test
+    void anIdleBindingDoesNotMoveOntoAMachineBoundToSomeoneElse() {
+        lastUsed(java.time.Duration.ofDays(100));
+        store.addUser("bob", TestServer.HASHER.hash(PASSWORD));
+        StoreFixtures.bind(store, "bob", M2);
+        assertEquals("MACHINE_BOUND_TO_OTHER_USER", code(service(RELEASE_AFTER_90_DAYS).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
+        assertEquals(M1, store.findUser("alice").orElseThrow().machineId());
+    }
+
+    @Test
+    void aCheckOfTheOldMachineMeanwhileKeepsTheBinding() {
+        lastUsed(java.time.Duration.ofDays(100));
+        // Between the new machine's verify and its move, the old machine checks in.
+        var service = new CheckService(store, TestServer.HASHER, new FailureBudgets(store, clock), new HashingGate(1, 4), clock,
+                RELEASE_AFTER_90_DAYS, user -> assertTrue(store.recordCheck(user, M1, KEY_TEXT,
+                        store.findUser(user).orElseThrow().passwordHash(), clock.instant())), round -> {});
+        assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service.check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
+        assertEquals(M1, store.findUser("alice").orElseThrow().machineId());
+    }
 }

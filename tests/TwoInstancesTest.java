@@ -172,4 +172,32 @@ class TwoInstancesTest {
             if (r.statusCode() != 200) assertTrue(r.body().matches(".*\"code\": \"(PROOF_REPLAYED|TOO_MANY_ATTEMPTS)\".*"), r.body());
         }
     }
+
+    @Test
+    void twoMachinesRacingForOneIdleBindingAtTwoInstancesLeaveItWithOne() throws Exception {
+        a.close();
+        b.close();
+        String url = PostgresCluster.shared().newDatabase();
+        var rules = CheckRules.DEFAULT.withReleaseAfter(java.time.Duration.ofDays(90));
+        a = new TestServer(SeekAuthServer.Settings.onLoopback(url).withRules(rules));
+        b = new TestServer(SeekAuthServer.Settings.onLoopback(url).withRules(rules));
+        for (int trial = 0; trial < 10; trial++) {
+            String user = "idle" + trial;
+            a.addUser(user, PASSWORD);
+            String hash = a.store.findUser(user).orElseThrow().passwordHash();
+            assertTrue(a.store.bind(user, machine(trial, 0xee), null, hash, java.time.Instant.now().minus(java.time.Duration.ofDays(91))));
+            String first = machine(trial, 1);
+            String second = machine(trial, 2);
+            var responses = race(List.of(() -> a.check(user, PASSWORD, first), () -> b.check(user, PASSWORD, second)));
+            assertEquals(1, responses.stream().filter(r -> r.statusCode() == 200).count(), "trial " + trial + ": "
+                    + responses.stream().map(HttpResponse::body).toList());
+            for (var r : responses) {
+                if (r.statusCode() == 200) assertTrue(r.body().contains("\"binding\": \"moved\""), r.body());
+                else assertTrue(r.body().contains("\"code\": \"USER_BOUND_TO_OTHER_MACHINE\""), r.body());
+            }
+            String now = a.store.findUser(user).orElseThrow().machineId();
+            assertTrue(now.equals(first) || now.equals(second), now);
+        }
+        assertNoDoubleBinding();
+    }
 }

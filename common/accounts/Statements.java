@@ -44,6 +44,19 @@ final class Statements {
                         UPDATE users SET device_key = :device_key, last_check_at = :now
                         WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id
                           AND device_key IS NULL""")
+                // An idle binding moves to the user's new machine (contract section 9): only while it is
+                // still bound where it was and still as idle as it was read, so two machines racing
+                // to take it over leave it with one; the new machine must be free, as for a first bind.
+                .addStatement("move-machine", """
+                        UPDATE users SET machine_id = :machine_id, device_key = NULL, bound_at = :now, last_check_at = :now
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :released_machine
+                          AND COALESCE(last_check_at, bound_at) = :last_use
+                          AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
+                .addStatement("move-device", """
+                        UPDATE users SET machine_id = :machine_id, device_key = :device_key, bound_at = :now, last_check_at = :now
+                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :released_machine
+                          AND COALESCE(last_check_at, bound_at) = :last_use
+                          AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 // Only replaces the hash that was verified, never one an admin set meanwhile.
                 .addStatement("replace-hash", """
                         UPDATE users SET password_hash = :new_hash

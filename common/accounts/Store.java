@@ -46,6 +46,11 @@ public final class Store implements AutoCloseable {
             return machineId != null;
         }
 
+        /** When the binding was last used: its last successful check, else its binding time; null when unbound. */
+        public Instant lastUse() {
+            return lastCheckAt != null ? lastCheckAt : boundAt;
+        }
+
         @Override
         public String toString() {
             return "User[" + username + (isBound() ? ", bound to " + Credentials.shortMachineId(machineId) : ", unbound") + "]";
@@ -237,6 +242,19 @@ public final class Store implements AutoCloseable {
                 "verified_hash", verifiedHash));
         if (deviceKey != null) params.put("device_key", deviceKey);
         return update(deviceKey == null ? "record-check" : "record-device-check", params) == 1;
+    }
+
+    /**
+     * Moves the user's binding from releasedMachine, last used at lastUse, to a free machine and
+     * this device key (null: none); false when the binding changed or was used since, the
+     * machine is taken, or the hash changed.
+     */
+    public boolean moveBinding(String username, String releasedMachine, Instant lastUse, String machineId, String deviceKey,
+                               String verifiedHash, Instant now) {
+        var params = new HashMap<String, Object>(Map.of("username", username, "released_machine", releasedMachine,
+                "last_use", lastUse.toString(), "machine_id", machineId, "now", now.toString(), "verified_hash", verifiedHash));
+        if (deviceKey != null) params.put("device_key", deviceKey);
+        return unlessTaken(() -> update(deviceKey == null ? "move-machine" : "move-device", params) == 1);
     }
 
     /**

@@ -203,7 +203,15 @@ public final class CheckService {
             String boundTo = user.get().machineId();
             Instant now = clock.instant();
             if (boundTo != null && !boundTo.equals(machineId)) {
-                return new CheckResult.Refused(CheckResult.Refusal.USER_BOUND_TO_OTHER_MACHINE);
+                if (!idle(user.get(), now)) return new CheckResult.Refused(CheckResult.Refusal.USER_BOUND_TO_OTHER_MACHINE);
+                // Idle for longer than --release-after: released for this machine, bound as a first binding is.
+                if (store.findMachineOwner(machineId).isPresent()) {
+                    return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
+                }
+                if (store.moveBinding(username, boundTo, user.get().lastUse(), machineId, deviceKey, verifiedHash, now)) {
+                    return new CheckResult.Ok(username, CheckResult.Binding.MOVED, boundTo);
+                }
+                continue;  // used, moved or unbound meanwhile, or the machine was taken: look again
             }
             if (boundTo != null) {
                 String boundKey = user.get().deviceKey();
@@ -230,6 +238,11 @@ public final class CheckService {
             // Lost a race, or the password changed: look again.
         }
         return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE, "The binding kept changing; retry.", Duration.ofSeconds(1));
+    }
+
+    /** Whether the binding has been unused for longer than --release-after (never, when that is zero). */
+    private boolean idle(Store.User user, Instant now) {
+        return !rules.releaseAfter().isZero() && Duration.between(user.lastUse(), now).compareTo(rules.releaseAfter()) > 0;
     }
 
     private static CheckResult.Refused busy() {

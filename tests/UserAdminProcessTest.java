@@ -102,7 +102,7 @@ class UserAdminProcessTest {
         }
         var list = useradmin("", "list");
         assertEquals(0, list.exitCode());
-        assertTrue(list.stdout().lines().toList().get(1).startsWith("alice  01234567  20"), list.stdout());
+        assertTrue(list.stdout().lines().toList().get(1).startsWith("alice  01234567  -         20"), list.stdout());
         var json = useradmin("", "list", "--json");
         assertTrue(json.stdout().startsWith("[\n  {\"username\": \"alice\", \"bound\": true, \"machine_id_prefix\": \"01234567\""), json.stdout());
 

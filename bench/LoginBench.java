@@ -1,0 +1,200 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 21+
+//SOURCES ../common/header/*.java ../common/cli/*.java ../common/accounts/*.java
+// The hash-bound limit is measured in this JVM: a heap and young generation big enough that
+// no collection slows its hashes, so the limit is the cores', not a heap's.
+//RUNTIME_OPTIONS -Xmx1g -Xmn768m -XX:+UseParallelGC
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Valid logins per second against real server processes, side by side in one run with the
+ * hash-bound limit: Argon2id verifies per second in this process, on as many threads as
+ * there are cores. The load is spread over 256 users, each from its own machine, device
+ * key and (through X-Forwarded-For, believed from loopback) address, so no budget limits
+ * it; only answers of 200 count. Each server runs as `./jbang server.java`, with extra JVM
+ * options where a row names them; its full collections are read with jstat.
+ *
+ *   ./jbang bench/LoginBench.java [seconds] [connections] [label=JVM-OPTIONS ...]
+ *   (default 15 s, 8 connections; rows: the shipped options with signed headers, then unsigned)
+ */
+class LoginBench {
+
+    static final int USERS = 256;
+    static final String PASSWORD = "bench-login-Pa55word";
+
+    record Row(String label, String javaOptions, boolean signed) {}
+
+    record Figure(Row row, double loginsPerSecond, long others, String fullGcs, String gcSeconds, long peakRssMiB) {}
+
+    public static void main(String[] args) throws Exception {
+        Logging.configure(java.util.logging.Level.WARNING);
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        var rows = new ArrayList<Row>();
+        rows.add(new Row("shipped, signed (v2)", "", true));
+        rows.add(new Row("shipped, unsigned (v1)", "", false));
+        for (int i = 2; i < args.length; i++) {
+            String[] labelled = args[i].split("=", 2);
+            rows.add(new Row(labelled[0], labelled[1], true));
+        }
+
+        Path dir = Files.createTempDirectory("seek-login-bench");
+        var keys = new ArrayList<KeyPair>();
+        for (int i = 0; i < USERS; i++) keys.add(DeviceKeys.generate());
+        double limitBefore = hashLimit(3);
+        var figures = new ArrayList<Figure>();
+        for (var row : rows) {
+            Path db = dir.resolve("bench-" + figures.size() + ".db");
+            try (var store = Store.open(db.toString())) {
+                String hash = new PasswordHasher().hash(PASSWORD);  // one hash for all: each verify costs the same
+                for (int i = 0; i < USERS; i++) store.addUser("user" + i, hash);
+            }
+            figures.add(measure(row, db, seconds, connections, keys, dir));
+        }
+        double limitAfter = hashLimit(3);
+        double limit = (limitBefore + limitAfter) / 2;
+
+        System.out.printf(Locale.ROOT, "%nvalid logins, %d connections, %d s each, %d users; hash-bound limit in this process: %.1f/s"
+                + " (%.1f before, %.1f after)%n", connections, seconds, USERS, limit, limitBefore, limitAfter);
+        System.out.printf(Locale.ROOT, "%-34s %9s %9s %8s %9s %8s %s%n", "server", "200s/s", "of limit", "full GCs", "GC s", "peak RSS", "other answers");
+        for (var f : figures) {
+            System.out.printf(Locale.ROOT, "%-34s %9.1f %9.2f %8s %9s %5d MiB %d%n", f.row().label(), f.loginsPerSecond(),
+                    f.loginsPerSecond() / limit, f.fullGcs(), f.gcSeconds(), f.peakRssMiB(), f.others());
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Argon2id verifies per second on every core, in this process. */
+    static double hashLimit(int seconds) throws Exception {
+        var hasher = new PasswordHasher();
+        String hash = hasher.hash(PASSWORD);
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < 10; i++) hasher.verify(PASSWORD, hash);  // compiled before it is timed, as in a warm server
+        var done = new AtomicLong();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long began = System.nanoTime();
+        try (var pool = Executors.newFixedThreadPool(cores)) {
+            for (int t = 0; t < cores; t++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        hasher.verify(PASSWORD, hash);
+                        done.incrementAndGet();
+                    }
+                });
+            }
+        }
+        return done.get() / ((System.nanoTime() - began) / 1e9);
+    }
+
+    static Figure measure(Row row, Path db, int seconds, int connections, List<KeyPair> keys, Path dir) throws Exception {
+        var command = new ArrayList<>(List.of(Path.of("jbang").toAbsolutePath().toString()));
+        for (String option : row.javaOptions().split("\\s+")) if (!option.isBlank()) command.add("--java-options=" + option);
+        command.addAll(List.of("server.java", "--db", db.toString(), "--host", "127.0.0.1", "--port", "0", "--trusted-proxies", "127.0.0.1"));
+        Path out = dir.resolve("server.out");
+        var server = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(dir.resolve("server.err").toFile()).start();
+        try {
+            String line = "";
+            for (int i = 0; i < 1200 && !line.contains("listening"); i++) {
+                Thread.sleep(100);
+                line = Files.exists(out) ? Files.readString(out) : "";
+            }
+            if (!line.contains("listening")) throw new IllegalStateException("server did not start: " + Files.readString(dir.resolve("server.err")));
+            URI check = URI.create(line.strip().replaceFirst(".* listening on ", "") + "/check");
+            long javaPid = javaProcess(server.toHandle());
+
+            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            var next = new AtomicLong();
+            load(http, check, row, keys, connections, 3, next, new AtomicLong(), new AtomicLong());  // warm-up, not counted
+            String gcBefore = jstat(javaPid);
+            var ok = new AtomicLong();
+            var others = new AtomicLong();
+            long began = System.nanoTime();
+            load(http, check, row, keys, connections, seconds, next, ok, others);
+            double elapsed = (System.nanoTime() - began) / 1e9;
+            String[] before = gcBefore.split("\\s+");
+            String[] after = jstat(javaPid).split("\\s+");
+            long peak = peakRssMiB(javaPid);
+            return new Figure(row, ok.get() / elapsed, others.get(), Long.toString(Long.parseLong(after[0]) - Long.parseLong(before[0])),
+                    String.format(Locale.ROOT, "%.2f", Double.parseDouble(after[1]) - Double.parseDouble(before[1])), peak);
+        } finally {
+            server.toHandle().descendants().forEach(ProcessHandle::destroy);
+            server.destroy();
+            server.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Valid checks over this many connections for this long, counting 200s and the rest. */
+    static void load(HttpClient http, URI check, Row row, List<KeyPair> keys, int connections, int seconds,
+                     AtomicLong next, AtomicLong ok, AtomicLong others) throws Exception {
+        {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int c = 0; c < connections; c++) {
+                    pool.submit(() -> {
+                        while (System.nanoTime() < deadline) {
+                            int user = (int) (next.getAndIncrement() % USERS);
+                            String credentials = HeaderCodec.encode("user" + user, PASSWORD, String.format("%064x", user + 1));
+                            String header = row.signed()
+                                    ? DeviceProof.signedHeader(credentials, keys.get(user).getPublic(), keys.get(user).getPrivate(), Instant.now())
+                                    : credentials;
+                            var request = HttpRequest.newBuilder(check).timeout(Duration.ofSeconds(30))
+                                    .header(HeaderCodec.HEADER_NAME, header)
+                                    .header("X-Forwarded-For", "10.9." + (user / 250) + "." + (user % 250)).GET().build();
+                            try {
+                                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                                (status == 200 ? ok : others).incrementAndGet();
+                            } catch (Exception e) {
+                                others.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    });
+                }
+            }
+        }
+    }
+
+    /** The java process serving: the wrapper itself when it ran java in its place, else its java child. */
+    static long javaProcess(ProcessHandle wrapper) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(wrapper), wrapper.descendants())
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).reduce((first, last) -> last).orElseThrow();
+    }
+
+    /** "FGC FGCT" of jstat -gcutil (the JDK's, beside this java). */
+    static String jstat(long pid) throws Exception {
+        Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+        var process = new ProcessBuilder(jstat.toString(), "-gcutil", Long.toString(pid)).redirectErrorStream(true).start();
+        var lines = new String(process.getInputStream().readAllBytes()).strip().lines().toList();
+        process.waitFor();
+        String[] header = lines.get(0).strip().split("\\s+");
+        String[] values = lines.get(lines.size() - 1).strip().split("\\s+");
+        int fgc = List.of(header).indexOf("FGC");
+        int fgct = List.of(header).indexOf("FGCT");
+        return values[fgc] + " " + values[fgct];
+    }
+
+    static long peakRssMiB(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+        return -1;
+    }
+}

@@ -23,16 +23,24 @@ class HeaderCodecPropertyTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void anyValidTripleRoundTripsToItsCanonicalForm(long seed) {
-        var random = new Random(seed);
-        String username = randomUsername(random);
-        String password = randomPassword(random);
-        String machineId = randomMachineId(random);
-        assertTrue(Credentials.problem(username, password, machineId).isEmpty(), "generator made an invalid triple");
+        var triple = Triple.random(new Random(seed));
 
-        var decoded = HeaderCodec.decode(HeaderCodec.encode(username, password, machineId));
+        var decoded = HeaderCodec.decode(HeaderCodec.encode(triple.username(), triple.password(), triple.machineId()));
 
-        var expected = new Credentials(username.toLowerCase(), Normalizer.normalize(password, Normalizer.Form.NFC), machineId);
-        assertEquals(new HeaderCodec.Valid(expected), decoded);
+        assertEquals(new HeaderCodec.Valid(triple.canonical()), decoded);
+    }
+
+    /** A valid username, password and machine ID from the generators below, and their canonical form. */
+    record Triple(String username, String password, String machineId) {
+        static Triple random(Random random) {
+            var triple = new Triple(randomUsername(random), randomPassword(random), randomMachineId(random));
+            assertTrue(Credentials.problem(triple.username, triple.password, triple.machineId).isEmpty(), "generator made an invalid triple");
+            return triple;
+        }
+
+        Credentials canonical() {
+            return new Credentials(username.toLowerCase(), Normalizer.normalize(password, Normalizer.Form.NFC), machineId);
+        }
     }
 
     /** One device key for the signed round trips: making a key per case would only measure the key generator. */
@@ -42,17 +50,14 @@ class HeaderCodecPropertyTest {
     @MethodSource("seeds")
     void anySignedHeaderRoundTripsAndItsProofHolds(long seed) {
         var random = new Random(seed);
-        String username = randomUsername(random);
-        String password = randomPassword(random);
-        String machineId = randomMachineId(random);
+        var triple = Triple.random(random);
         var time = java.time.Instant.ofEpochSecond(random.nextLong(4_000_000_000L));
-        String credentials = HeaderCodec.encode(username, password, machineId);
+        String credentials = HeaderCodec.encode(triple.username(), triple.password(), triple.machineId());
 
         var decoded = HeaderCodec.decode(DeviceProof.signedHeader(credentials, KEY.getPublic(), KEY.getPrivate(), time));
 
         var signed = assertInstanceOf(HeaderCodec.Signed.class, decoded);
-        var expected = new Credentials(username.toLowerCase(), Normalizer.normalize(password, Normalizer.Form.NFC), machineId);
-        assertEquals(expected, signed.credentials());
+        assertEquals(triple.canonical(), signed.credentials());
         assertEquals(credentials, signed.proof().credentials());
         assertEquals(DeviceKeys.base64url(DeviceKeys.point(KEY.getPublic())), signed.proof().key());
         assertEquals(time.getEpochSecond(), signed.proof().time());

@@ -74,11 +74,9 @@ public final class PasswordHasher {
         }
     }
 
-    private static volatile Engine sharedEngine;
-
-    private static Engine sharedEngine() {
-        if (sharedEngine == null) sharedEngine = bestEngine();
-        return sharedEngine;
+    /** Chosen once per process, when the first hasher is made (the JVM runs this holder's initialiser once). */
+    private static final class SharedEngine {
+        static final Engine INSTANCE = bestEngine();
     }
 
     private final Engine engine;
@@ -92,7 +90,7 @@ public final class PasswordHasher {
 
     /** Other parameters exist for tests of re-hashing; production code uses the defaults. */
     PasswordHasher(int memoryKib, int iterations, int parallelism) {
-        this(sharedEngine(), memoryKib, iterations, parallelism);
+        this(SharedEngine.INSTANCE, memoryKib, iterations, parallelism);
     }
 
     PasswordHasher(Engine engine, int memoryKib, int iterations, int parallelism) {

@@ -19,6 +19,7 @@ class CliTest {
             @Parameters(paramLabel = "NAME") String name;
             @Option(names = "--flag", description = "a flag with a long description that mentions http://localhost:8080 as its default")
             boolean flag;
+            @Option(names = "--count") int count;
 
             @Override public Integer call() {
                 throw new IllegalStateException("boom");
@@ -62,5 +63,24 @@ class CliTest {
         assertEquals(0, run.status());
         assertTrue(run.out().contains("http://localhost:8080"), run.out());
         assertTrue(run.out().lines().allMatch(line -> line.length() <= Cli.HELP_WIDTH), run.out());
+    }
+
+    @Test
+    void anUnknownOptionIsNamedWithoutTheValueGivenWithIt() {
+        var run = run("sub", "alice", "--password=hunter2-secret");
+        assertEquals(Cli.USAGE, run.status());
+        assertEquals("tool sub: unknown option --password=... (see --help)\n", run.err());
+    }
+
+    @Test
+    void picocliNeverRepeatsAValueGivenToAFlagOrAnOption() {
+        var flag = run("sub", "alice", "--flag=hunter2-secret");
+        assertEquals(Cli.USAGE, flag.status());
+        assertFalse(flag.err().contains("hunter2"), flag.err());
+        assertTrue(flag.err().startsWith("tool sub: ") && flag.err().contains("--flag"), flag.err());
+        var count = run("sub", "alice", "--count", "hunter2-secret");
+        assertFalse(count.err().contains("hunter2"), count.err());
+        assertTrue(count.err().contains("'...'"), count.err());
+        assertEquals(1, count.err().lines().count());
     }
 }

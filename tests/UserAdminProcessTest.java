@@ -134,4 +134,18 @@ class UserAdminProcessTest {
         assertOutcome(useradmin(""), 2, "", "useradmin: Missing required subcommand (see --help)");
         assertOutcome(useradmin("", "unbind"), 2, "", "useradmin unbind: Missing required parameter: 'USER' (see --help)");
     }
+
+    @Test
+    void helpNeverShowsTheStoreSettingFromTheEnvironmentAndStrayValuesAreNeverEchoed() {
+        var env = Map.of("SEEK_DB", "jdbc:postgresql://db.internal/seek?user=seek&password=Hunter2-in-url");
+        var help = Processes.run(Processes.jbang(env, "useradmin.java", "list", "--help"), "", 120);
+        assertEquals(0, help.exitCode());
+        assertFalse(help.stdout().contains("Hunter2"), help.stdout());
+        assertTrue(help.stdout().contains("default seek-auth.db"), help.stdout());
+        var stray = useradmin("", "add", "bob", "--password=" + PASSWORD);
+        assertOutcome(stray, 2, "", "useradmin add: unknown option --password=... (see --help)");
+        var flagValue = useradmin("", "add", "bob", "--password-stdin=" + PASSWORD);
+        assertEquals(2, flagValue.exitCode());
+        assertEquals(1, flagValue.errorLines().size(), flagValue.stderr());
+    }
 }

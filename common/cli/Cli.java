@@ -27,7 +27,7 @@ public final class Cli {
         cli.setUsageHelpWidth(HELP_WIDTH);
         cli.setParameterExceptionHandler((error, args) -> {
             var failed = error.getCommandLine();
-            failed.getErr().println(commandPath(failed) + ": " + describe(error) + " (see --help)");
+            failed.getErr().println(commandPath(failed) + ": " + describe(error, args) + " (see --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((error, failed, parseResult) -> {
@@ -47,7 +47,7 @@ public final class Cli {
      * Picocli's message, except that stray values are never echoed: a password typed on
      * the command line by mistake must not end up in a terminal's scrollback or a CI log.
      */
-    private static String describe(CommandLine.ParameterException error) {
+    private static String describe(CommandLine.ParameterException error, String[] args) {
         if (error instanceof CommandLine.UnmatchedArgumentException unmatched) {
             var subcommands = unmatched.getCommandLine().getSubcommands().keySet();
             var first = unmatched.getUnmatched().getFirst();
@@ -55,13 +55,31 @@ public final class Cli {
                 // A command name is not a secret; stray values after it are not shown.
                 return "unknown command '" + first + "'; the commands are " + String.join(", ", subcommands);
             }
-            var options = unmatched.getUnmatched().stream().filter(arg -> arg.startsWith("-")).toList();
+            // An option's name is shown; a value given with it ("--password=...") is not.
+            var options = unmatched.getUnmatched().stream().filter(arg -> arg.startsWith("-"))
+                    .map(arg -> arg.contains("=") ? arg.substring(0, arg.indexOf('=')) + "=..." : arg).toList();
             long values = unmatched.getUnmatched().size() - options.size();
             var parts = new java.util.ArrayList<String>();
             if (!options.isEmpty()) parts.add("unknown option " + String.join(", ", options));
             if (values > 0) parts.add(values + " unexpected argument" + (values > 1 ? "s" : "") + " (not shown)");
             return String.join("; ", parts);
         }
-        return error.getMessage();
+        return withoutValues(error.getMessage(), args);
+    }
+
+    /**
+     * The message with every value from the command line blanked out: picocli repeats some in
+     * its own messages ("--password-stdin=..." given a value, an invalid value for an option),
+     * and a value typed on the command line may be a password. Option names stay.
+     */
+    static String withoutValues(String message, String[] args) {
+        String shown = message;
+        for (String arg : args) {
+            String value = arg.startsWith("-") ? (arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "") : arg;
+            if (value.isEmpty()) continue;
+            // Picocli quotes the values it repeats, and may repeat an option as given, "=value" included.
+            shown = shown.replace("'" + value + "'", "'...'").replace("=" + value, "=...");
+        }
+        return shown;
     }
 }

@@ -18,7 +18,7 @@ class server implements Callable<Integer> {
 
     @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:SEEK_DB:-seek-auth.db}",
             description = {"SQLite file or JDBC URL, e.g. jdbc:postgresql://HOST/DB?user=NAME",
-                    "(env SEEK_DB; default ${DEFAULT-VALUE}; password in env SEEK_DB_PASSWORD)"})
+                    "(env SEEK_DB; default seek-auth.db; password in env SEEK_DB_PASSWORD)"})
     String db;
 
     @Option(names = "--host", defaultValue = "${env:SEEK_HOST:-0.0.0.0}",

@@ -24,7 +24,7 @@ class useradmin {
 
     @Option(names = "--db", paramLabel = "PATH|JDBC-URL", defaultValue = "${env:SEEK_DB:-seek-auth.db}", scope = ScopeType.INHERIT,
             description = {"SQLite file or JDBC URL, e.g. jdbc:postgresql://HOST/DB?user=NAME",
-                    "(env SEEK_DB; default ${DEFAULT-VALUE}; password in env SEEK_DB_PASSWORD)"})
+                    "(env SEEK_DB; default seek-auth.db; password in env SEEK_DB_PASSWORD)"})
     String db;
 
     public static void main(String[] args) {

@@ -37,6 +37,20 @@ class StoreDialectTest {
         assertEquals("jdbc:postgresql://db/seek?user=seek", StoreDialect.withoutPassword("jdbc:postgresql://db/seek?password=x&user=seek"));
         assertEquals("jdbc:postgresql://db/seek", StoreDialect.withoutPassword("jdbc:postgresql://db/seek?password=x"));
         assertEquals("seek-auth.db", StoreDialect.redacted("seek-auth.db"));
+        assertEquals("jdbc:postgresql://db/seek?user=seek&sslpassword=***&sslmode=verify-full",
+                StoreDialect.redacted("jdbc:postgresql://db/seek?user=seek&sslpassword=key-pass&sslmode=verify-full"));
+        assertEquals("jdbc:postgresql://db/seek?sslpassword=k", StoreDialect.withoutPassword("jdbc:postgresql://db/seek?sslpassword=k&password=x"),
+                "SEEK_DB_PASSWORD replaces the login password, not the key's");
+    }
+
+    @Test
+    void thePasswordReachesTheDriverExactlyAsGivenDollarBracesIncluded() {
+        String password = "a${db.source}b${env:HOME}c$${x}";
+        var config = Store.clientConfig("jdbc:postgresql://db/seek?user=seek&password=in-url", password, StoreDialect.POSTGRESQL);
+        assertEquals(password, config.get("db.connection.password").asString().get());
+        assertEquals("jdbc:postgresql://db/seek?user=seek", config.get("db.connection.url").asString().get());
+        var inUrl = Store.clientConfig("jdbc:postgresql://db/seek?password=p${db.source}", null, StoreDialect.POSTGRESQL);
+        assertEquals("jdbc:postgresql://db/seek?password=p${db.source}", inUrl.get("db.connection.url").asString().get());
     }
 
     @Test

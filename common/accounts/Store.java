@@ -120,18 +120,7 @@ public final class Store implements AutoCloseable {
             var newFile = fileToCreate(dbSetting);
             if (newFile.isPresent()) createOwnerOnly(newFile.get(), shown);
         }
-        Map<String, String> settings = new HashMap<>();
-        settings.put("db.source", "jdbc");
-        settings.put("db.connection.url", password == null ? url : StoreDialect.withoutPassword(url));
-        if (password != null) settings.put("db.connection.password", password);
-        settings.put("db.connection.poolName", "seek-auth");
-        settings.put("db.connection.connectionTimeout", "5000");
-        dialect.poolProperties().forEach((key, value) -> settings.put("db.connection." + key, value));
-        Config config = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(settings))
-                .build();
+        Config config = clientConfig(url, password, dialect);
         DbClient db;
         try {
             db = DbClient.builder(config.get("db")).statements(Statements.all(dialect)).build();
@@ -149,6 +138,27 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot open the store at " + shown + ": " + e.getMessage(), e);
         }
         return store;
+    }
+
+    /**
+     * Helidon DB Client's settings for this URL and password. Only the values given here, each
+     * taken as it is: Helidon would otherwise resolve "${...}" inside them, so a password such
+     * as "a${db.source}b" would reach the database altered.
+     */
+    static Config clientConfig(String url, String password, StoreDialect dialect) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("db.source", "jdbc");
+        settings.put("db.connection.url", password == null ? url : StoreDialect.withoutPassword(url));
+        if (password != null) settings.put("db.connection.password", password);
+        settings.put("db.connection.poolName", "seek-auth");
+        settings.put("db.connection.connectionTimeout", "5000");
+        dialect.poolProperties().forEach((key, value) -> settings.put("db.connection." + key, value));
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .disableValueResolving()
+                .sources(ConfigSources.create(settings))
+                .build();
     }
 
     /**

@@ -75,9 +75,12 @@ enum StoreDialect {
         return Optional.of(Path.of(path).toAbsolutePath().normalize());
     }
 
-    /** The setting with any password in it shown as ***, for every message that names the store. */
+    /**
+     * The setting with any password in it (password=, and the driver's sslpassword= for a client
+     * key) shown as ***, for every message that names the store.
+     */
     static String redacted(String dbSetting) {
-        return dbSetting.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+        return dbSetting.replaceAll("(?i)([?&;](?:ssl)?password=)[^&;]*", "$1***");
     }
 
     /** The URL without its password parameter, for when the password comes from SEEK_DB_PASSWORD. */

@@ -24,6 +24,11 @@ public final class TlsContexts {
         try (InputStream in = Files.newInputStream(keystore)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
+            if (!hasPrivateKey(store)) {
+                // Java would start with it, and every handshake would then fail.
+                throw new TlsSetupException("TLS keystore " + keystore + " holds no private key, only certificates"
+                        + " (make one with keytool -genkeypair, see the README)");
+            }
             var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -55,6 +60,13 @@ public final class TlsContexts {
         } catch (GeneralSecurityException e) {
             throw new TlsSetupException("cannot use certificate " + certificate + ": " + reason(e));
         }
+    }
+
+    private static boolean hasPrivateKey(KeyStore store) throws java.security.KeyStoreException {
+        for (var aliases = store.aliases(); aliases.hasMoreElements(); ) {
+            if (store.isKeyEntry(aliases.nextElement())) return true;
+        }
+        return false;
     }
 
     private static String reason(Exception e) {

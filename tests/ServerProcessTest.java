@@ -180,8 +180,8 @@ class ServerProcessTest {
         Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         try (var server = startServer(Map.of(), "--db", db.toString(), "--host", "127.0.0.1", "--port", "0")) {
             var warnings = Processes.withoutJbangLines(server.started().stderrText()).stream().filter(l -> l.contains("warning")).toList();
-            assertEquals(List.of("server: warning: the store " + db + " can be read by other users (rw-r--r--), and it holds"
-                    + " password hashes and machine IDs; chmod 600 it and its -wal and -shm files"), warnings);
+            assertEquals(List.of("server: warning: the store file " + db + " can be read or written by other users (rw-r--r--), and the"
+                    + " store holds password hashes and machine IDs; chmod 600 it and its -wal and -shm files"), warnings);
         }
     }
 

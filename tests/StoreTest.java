@@ -163,4 +163,20 @@ class StoreTest {
         var e = assertThrows(Store.StoreException.class, () -> Store.open(dir.resolve("no/such/folder/x.db").toString()));
         assertTrue(e.getMessage().startsWith("cannot open the store at "), e.getMessage());
     }
+
+    @Test
+    void aStoreThatOthersCanReadOrWriteIsWarnedAboutFileByFile() throws Exception {
+        Path db = dir.resolve("exposure.db");
+        Store.open(db.toString()).close();
+        assertEquals(java.util.Optional.empty(), Store.exposure(db.toString()), "owner-only, as made");
+        java.nio.file.Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw--w----"));
+        assertTrue(Store.exposure(db.toString()).orElseThrow().startsWith("the store file " + db + " can be read or written by other users (rw--w----)"),
+                "a write bit for the group counts");
+        java.nio.file.Files.setPosixFilePermissions(db, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path wal = dir.resolve("exposure.db-wal");
+        java.nio.file.Files.writeString(wal, "");
+        java.nio.file.Files.setPosixFilePermissions(wal, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertTrue(Store.exposure(db.toString()).orElseThrow().startsWith("the store file " + wal + " can be read or written"),
+                "the -wal file holds the latest writes");
+    }
 }

@@ -183,21 +183,31 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** For a SQLite store whose file other users may read: what to tell the operator. */
+    /**
+     * For a SQLite store that other users may read or write (the file, or its -wal or -shm
+     * file, which hold the latest writes): what to tell the operator, naming the first such file.
+     */
     public static Optional<String> exposure(String dbSetting) {
         var file = StoreDialect.sqliteFile(StoreDialect.jdbcUrl(dbSetting));
-        if (file.isEmpty() || !java.nio.file.Files.exists(file.get())) return Optional.empty();
-        try {
-            var permissions = java.nio.file.Files.getPosixFilePermissions(file.get());
-            var others = java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
-                    java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
-            others.retainAll(permissions);
-            if (others.isEmpty()) return Optional.empty();
-            return Optional.of("the store " + file.get() + " can be read by other users (" + java.nio.file.attribute.PosixFilePermissions.toString(permissions)
-                    + "), and it holds password hashes and machine IDs; chmod 600 it and its -wal and -shm files");
-        } catch (UnsupportedOperationException | java.io.IOException e) {
-            return Optional.empty();
+        if (file.isEmpty()) return Optional.empty();
+        var others = java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+                java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+                java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            var path = file.get().resolveSibling(file.get().getFileName() + suffix);
+            try {
+                if (!java.nio.file.Files.exists(path)) continue;
+                var permissions = java.nio.file.Files.getPosixFilePermissions(path);
+                if (java.util.Collections.disjoint(permissions, others)) continue;
+                return Optional.of("the store file " + path + " can be read or written by other users ("
+                        + java.nio.file.attribute.PosixFilePermissions.toString(permissions)
+                        + "), and the store holds password hashes and machine IDs; chmod 600 it and its -wal and -shm files");
+            } catch (UnsupportedOperationException | java.io.IOException e) {
+                return Optional.empty();
+            }
         }
+        return Optional.empty();
     }
 
     /** The --db setting this store was opened with, any password in it shown as ***. */

@@ -124,4 +124,21 @@ class MachineIdTest {
                 "a Linux computer with a readable /etc/machine-id");
         assertEquals(java.nio.file.Files.readString(ETC).trim(), RawMachineIdentity.read());
     }
+
+    @Test
+    void theIdentityCommandsRunByAbsolutePathNeverThroughPath() {
+        assertEquals("/usr/sbin/ioreg", MacIdentity.COMMAND.getFirst());
+        assertEquals("C:\\Windows\\System32\\reg.exe", WindowsIdentity.regExe(null));
+        assertEquals("D:\\WINNT\\System32\\reg.exe", WindowsIdentity.regExe("D:\\WINNT\\"));
+        assertTrue(WindowsIdentity.COMMAND.getFirst().endsWith("\\System32\\reg.exe"), WindowsIdentity.COMMAND.toString());
+    }
+
+    @Test
+    void aCommandThatHangsIsGivenUp() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/bin/sleep")), "needs /bin/sleep");
+        long start = System.nanoTime();
+        assertEquals(java.util.Optional.empty(), RawMachineIdentity.THIS_COMPUTER.runCommand(List.of("/bin/sleep", "60")));
+        assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(30), "given up, not waited out");
+        assertEquals(java.util.Optional.of("hello\n"), RawMachineIdentity.THIS_COMPUTER.runCommand(List.of("/bin/echo", "hello")));
+    }
 }

@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 /** macOS: the IOPlatformUUID of the platform expert device, as ioreg prints it. */
 final class MacIdentity {
 
-    static final List<String> COMMAND = List.of("ioreg", "-rd1", "-c", "IOPlatformExpertDevice");
+    /** By absolute path: through PATH, anyone who can set a variable could choose the machine ID. */
+    static final List<String> COMMAND = List.of("/usr/sbin/ioreg", "-rd1", "-c", "IOPlatformExpertDevice");
     private static final Pattern UUID_LINE = Pattern.compile("\"IOPlatformUUID\"\\s*=\\s*\"([^\"]*)\"");
 
     private MacIdentity() {}

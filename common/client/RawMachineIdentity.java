@@ -81,6 +81,9 @@ public final class RawMachineIdentity {
                 .orElseThrow(() -> new MissingIdentityException(missing));
     }
 
+    /** How long an identity command (ioreg, reg.exe) may take. */
+    static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     /** The real file system and processes. */
     private enum SystemAccessImpl implements SystemAccess {
         INSTANCE;
@@ -99,8 +102,20 @@ public final class RawMachineIdentity {
             try {
                 Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 process.getOutputStream().close();
-                String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                return process.waitFor() == 0 ? Optional.of(out) : Optional.empty();
+                // The output is a few lines; a command that hangs is given up, never waited on for ever.
+                var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (java.io.IOException e) {
+                        return null;
+                    }
+                });
+                if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    return Optional.empty();
+                }
+                String out = output.join();
+                return process.exitValue() == 0 && out != null ? Optional.of(out) : Optional.empty();
             } catch (java.io.IOException e) {
                 return Optional.empty();
             } catch (InterruptedException e) {

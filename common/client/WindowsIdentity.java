@@ -4,7 +4,17 @@ import java.util.regex.Pattern;
 /** Windows: HKLM\SOFTWARE\Microsoft\Cryptography\MachineGuid, from the 64-bit registry view. */
 final class WindowsIdentity {
 
-    static final List<String> COMMAND = List.of("reg", "query", "HKLM\\SOFTWARE\\Microsoft\\Cryptography", "/v", "MachineGuid", "/reg:64");
+    /**
+     * reg.exe by absolute path, in %SystemRoot%\System32 (else C:\Windows): through PATH, anyone
+     * who can set a variable could choose the machine ID.
+     */
+    static final List<String> COMMAND = List.of(regExe(System.getenv("SystemRoot")), "query",
+            "HKLM\\SOFTWARE\\Microsoft\\Cryptography", "/v", "MachineGuid", "/reg:64");
+
+    static String regExe(String systemRoot) {
+        String root = systemRoot == null || systemRoot.isBlank() ? "C:\\Windows" : systemRoot.replaceAll("[\\\\/]+$", "");
+        return root + "\\System32\\reg.exe";
+    }
     private static final Pattern GUID_LINE = Pattern.compile("MachineGuid\\s+REG_SZ\\s+(\\S+)");
 
     private WindowsIdentity() {}

@@ -48,4 +48,24 @@ class ClientAddressTest {
         var bits = assertThrows(IllegalArgumentException.class, () -> ClientAddress.trusting("10.0.0.0/33"));
         assertEquals("--trusted-proxies: prefix length must be 0 to 32: 10.0.0.0/33", bits.getMessage());
     }
+
+    @Test
+    void forwardedEntriesWithAPortCountByTheirAddress() {
+        var address = ClientAddress.trusting("127.0.0.1");
+        assertEquals("203.0.113.7", address.of("127.0.0.1", List.of("203.0.113.7:4711")));
+        assertEquals("2001:db8:0:1::/64", address.of("127.0.0.1", List.of("[2001:db8:0:1::1]:443")));
+        assertEquals("2001:db8:0:1::/64", address.of("127.0.0.1", List.of("192.0.2.1, [2001:db8:0:1::1]")));
+        assertEquals("127.0.0.1", address.of("127.0.0.1", List.of("203.0.113.7:99999999")), "not a port: believed no further");
+    }
+
+    @Test
+    void onlyWellFormedLiteralsAreAddressesSoNothingIsLookedUp() {
+        for (String bad : List.of("1.2.3.4.5", "1.2.3", "256.1.1.1", "01.2.3.4x", "1:2:3", "12345", "::g")) {
+            assertEquals(java.util.Optional.empty(), ClientAddress.parse(bad), bad);
+            var e = assertThrows(IllegalArgumentException.class, () -> ClientAddress.trusting(bad), bad);
+            assertEquals("--trusted-proxies: not an IP address or CIDR block: " + bad, e.getMessage());
+        }
+        assertTrue(ClientAddress.parse("2001:db8::1").isPresent());
+        assertTrue(ClientAddress.parse("10.0.0.1").isPresent());
+    }
 }

@@ -99,9 +99,11 @@ class ServerProcessTest {
     }
 
     @Test
-    void releaseAfterMovesAnIdleBindingAndBadValuesAreOneLineAndExit2() throws Exception {
-        for (String bad : List.of("-1", "ninety")) {
-            var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--release-after", bad, "--port", "0"), "", 120);
+    void releaseAfterMovesAnIdleBindingAndBadFlagValuesAreOneLineAndExit2() throws Exception {
+        for (var bad : List.of(List.of("--release-after", "-1"), List.of("--release-after", "ninety"), List.of("--trusted-proxies", "1.2.3.4.5"))) {
+            var command = new java.util.ArrayList<>(List.of("server.java", "--port", "0"));
+            command.addAll(bad);
+            var result = Processes.run(Processes.jbang(Map.of(), command.toArray(String[]::new)), "", 120);
             assertEquals(2, result.exitCode(), result.stderr());
             assertEquals(1, result.errorLines().size(), result.stderr());
             assertTrue(result.errorLines().getFirst().startsWith("server: ") && result.errorLines().getFirst().endsWith("(see --help)"),

@@ -14,8 +14,13 @@ import java.util.regex.Pattern;
  */
 public final class ClientAddress {
 
-    /** A literal IPv4 or IPv6 address: never a host name, so parsing it never asks DNS. */
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /** A dotted-quad IPv4 literal, each part 0 to 255: nothing else is handed to the JDK as IPv4. */
+    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+    /** What an IPv6 literal is made of; the JDK checks the rest, in brackets, so it never asks DNS. */
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /** "203.0.113.7:4711" and "[2001:db8::1]:443", as some proxies and load balancers write X-Forwarded-For. */
+    private static final Pattern IPV4_WITH_PORT = Pattern.compile("([0-9.]+):[0-9]{1,5}");
+    private static final Pattern BRACKETED_WITH_PORT = Pattern.compile("\\[([^\\]]*)\\](:[0-9]{1,5})?");
 
     /** One address or CIDR block of --trusted-proxies. */
     record Block(byte[] network, int prefixBits) {
@@ -88,7 +93,7 @@ public final class ClientAddress {
             var hops = new ArrayList<String>();
             for (String value : forwardedFor) hops.addAll(Arrays.asList(value.split(",")));
             for (int i = hops.size() - 1; i >= 0; i--) {
-                Optional<InetAddress> hop = parse(hops.get(i).strip());
+                Optional<InetAddress> hop = parse(withoutPort(hops.get(i).strip()));
                 if (hop.isEmpty()) break;  // not an address: believe nothing further left
                 client = hop.get();
                 if (!isTrusted(client)) break;
@@ -114,14 +119,28 @@ public final class ClientAddress {
         }
     }
 
-    /** An IPv4-mapped IPv6 address (::ffff:1.2.3.4) comes back as IPv4, as Java parses it. */
+    /** An X-Forwarded-For entry without the port some proxies add: "[::1]:443" is "::1", "1.2.3.4:80" is "1.2.3.4". */
+    static String withoutPort(String entry) {
+        var bracketed = BRACKETED_WITH_PORT.matcher(entry);
+        if (bracketed.matches()) return bracketed.group(1);
+        var v4 = IPV4_WITH_PORT.matcher(entry);
+        return v4.matches() ? v4.group(1) : entry;
+    }
+
+    /**
+     * A literal address, never a host name: nothing here asks DNS. An IPv4-mapped IPv6 address
+     * (::ffff:1.2.3.4) comes back as IPv4, as Java parses it.
+     */
     static Optional<InetAddress> parse(String literal) {
         String text = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
         int zone = text.indexOf('%');
         if (zone >= 0) text = text.substring(0, zone);
-        if (text.isEmpty() || !IP_LITERAL.matcher(text).matches()) return Optional.empty();
+        String asJdkReadsIt;
+        if (IPV4.matcher(text).matches()) asJdkReadsIt = text;
+        else if (IPV6_CHARS.matcher(text).matches()) asJdkReadsIt = "[" + text + "]";  // brackets: a literal or an error, never a lookup
+        else return Optional.empty();
         try {
-            return Optional.of(InetAddress.getByName(text));
+            return Optional.of(InetAddress.getByName(asJdkReadsIt));
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,5 +52,24 @@ class StoreFailureTest {
             assertEquals(503, server.check("alice", PASSWORD, M1).statusCode());
             assertEquals(503, server.check("nobody", PASSWORD, M1).statusCode());
         }
+    }
+
+    /** contract section 7: an outage answers every request with 503, and is logged like the other cheap answers. */
+    @Test
+    void anOutageIsSummarisedNotLoggedOneLinePerRequest() throws Exception {
+        Path file = dir.resolve("outage.db");
+        var server = new TestServer(file.toString());
+        try (server) {
+            server.addUser("alice", PASSWORD);
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                other.createStatement().execute("DROP TABLE failure_counters");  // every attempt's reservation now fails
+            }
+            for (int i = 0; i < 20; i++) assertEquals(503, server.check("alice", PASSWORD, M1).statusCode());
+        }
+        List<String> lines = server.logLines();  // with the counts a stopping server writes
+        var failures = lines.stream().filter(l -> l.contains("store failure")).toList();
+        assertEquals(1, failures.size(), String.join("\n", lines));
+        assertTrue(failures.getFirst().contains("decision=SERVICE_UNAVAILABLE user=alice"), failures.getFirst());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("decision=SERVICE_UNAVAILABLE repeated 19 more times")), String.join("\n", lines));
     }
 }

@@ -60,14 +60,17 @@ public final class CheckService {
         decisions.close();
     }
 
-    /** A result, and whether a password was verified on the way to it: such decisions are logged one by one. */
-    private record Decided(CheckResult result, boolean verifiedAPassword) {
+    /**
+     * A result, whether a password was verified on the way to it (such decisions are logged one
+     * by one), and what the log line says of its cause, if anything (never shown to the client).
+     */
+    private record Decided(CheckResult result, boolean verifiedAPassword, String cause) {
         static Decided cheap(CheckResult result) {
-            return new Decided(result, false);
+            return new Decided(result, false, null);
         }
 
         static Decided afterVerify(CheckResult result) {
-            return new Decided(result, true);
+            return new Decided(result, true, null);
         }
     }
 
@@ -168,8 +171,8 @@ public final class CheckService {
                 budgets.settle(admitted, outcome);
             }
         } catch (Store.StoreException e) {
-            LOG.log(Level.WARNING, "store failure: " + e.getMessage());
-            return new Decided(new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE), verified);
+            // In the decision's own line: an outage answers every request so, and is summarised like them.
+            return new Decided(new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE), verified, "store failure: " + e.getMessage());
         }
     }
 
@@ -264,7 +267,8 @@ public final class CheckService {
                         || r.reason() == CheckResult.Refusal.INVALID_PROOF -> r.reason() + " detail=\"" + r.detail() + "\"";
                 case CheckResult.Refused r -> r.reason().name();
             };
-            return "decision=" + what + who + " addr=" + clientAddress.get();
+            String cause = decided.cause() == null ? "" : " cause=\"" + decided.cause() + "\"";
+            return "decision=" + what + who + " addr=" + clientAddress.get() + cause;
         };
         if (decided.verifiedAPassword()) {
             decisions.verified(line.get());

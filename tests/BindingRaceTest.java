@@ -98,8 +98,8 @@ class BindingRaceTest {
         var rules = CheckRules.DEFAULT.withReleaseAfter(java.time.Duration.ofDays(90));
         try (var releasing = new TestServer(SeekAuthServer.Settings.onLoopback(server.dbFile().toString()).withRules(rules))) {
             int round = repetition.getCurrentRepetition();
-            String hash = server.store.findUser("racer0").orElseThrow().passwordHash();
-            assertTrue(server.store.bind("racer0", machine(round, 0xee), null, hash, java.time.Instant.now().minus(java.time.Duration.ofDays(100))));
+            long stamp = server.store.findUser("racer0").orElseThrow().passwordStamp();
+            assertTrue(server.store.bind("racer0", machine(round, 0xee), null, stamp, java.time.Instant.now().minus(java.time.Duration.ofDays(100))));
             var requests = new ArrayList<Callable<HttpResponse<String>>>();
             for (int i = 0; i < SAME_ACCOUNT_RACERS - 1; i++) {
                 String machine = machine(round, i);

@@ -96,6 +96,19 @@ class CheckServiceTest {
     }
 
     @Test
+    void aRehashByAConcurrentLoginMeanwhileLeavesThisLoginOk() {
+        // alice's stored hash has weaker parameters: her first successful login replaces it. That
+        // login runs between this one's verify and its write: the password is the same, so is the answer.
+        var weak = new PasswordHasher(8, 1, 1);
+        store.setPassword("alice", weak.hash(PASSWORD));
+        var concurrentLogin = service(u -> {}, r -> {});
+        var service = service(user -> assertEquals("OK NEW", code(concurrentLogin.check(header("alice", PASSWORD, M1), "192.0.2.99"))),
+                round -> {});
+        assertEquals("OK EXISTING", code(service.check(header("alice", PASSWORD, M1), ADDR)));
+        assertFalse(TestServer.HASHER.needsRehash(store.findUser("alice").orElseThrow().passwordHash()), "the concurrent login rehashed it");
+    }
+
+    @Test
     void anotherUserTakingTheMachineMeanwhileGivesTheLoserTheWinnersAnswer() {
         store.addUser("bob", TestServer.HASHER.hash(PASSWORD));
         var service = service(user -> StoreFixtures.bind(store, "bob", M1), round -> {});
@@ -178,7 +191,7 @@ class CheckServiceTest {
         // Between this request's verify and its write, another request of alice's records its key.
         var service = new CheckService(store, TestServer.HASHER, new FailureBudgets(store, clock), new HashingGate(1, 4), clock,
                 CheckRules.DEFAULT, user -> assertTrue(store.addDeviceKey(user, M1, KEY_TEXT,
-                        store.findUser(user).orElseThrow().passwordHash(), clock.instant())), round -> {});
+                        store.findUser(user).orElseThrow().passwordStamp(), clock.instant())), round -> {});
         assertEquals("DEVICE_KEY_MISMATCH", code(service.check(signed("alice", PASSWORD, M1, OTHER_KEY), ADDR)));
         assertEquals(KEY_TEXT, store.findUser("alice").orElseThrow().deviceKey());
     }
@@ -349,7 +362,7 @@ class CheckServiceTest {
     void aBindingNeverCheckedCountsFromItsBindingTime() {
         StoreFixtures.bind(store, "alice", M1);  // bound now, by the system clock, with no check
         store.addUser("carol", TestServer.HASHER.hash(PASSWORD));
-        store.bind("carol", M2, null, store.findUser("carol").orElseThrow().passwordHash(), clock.instant().minus(java.time.Duration.ofDays(91)));
+        store.bind("carol", M2, null, store.findUser("carol").orElseThrow().passwordStamp(), clock.instant().minus(java.time.Duration.ofDays(91)));
         var carol = store.findUser("carol").orElseThrow();
         assertEquals(carol.boundAt(), carol.lastUse());
         String m3 = "3c".repeat(32);
@@ -380,7 +393,7 @@ class CheckServiceTest {
         // Between the new machine's verify and its move, the old machine checks in.
         var service = new CheckService(store, TestServer.HASHER, new FailureBudgets(store, clock), new HashingGate(1, 4), clock,
                 RELEASE_AFTER_90_DAYS, user -> assertTrue(store.recordCheck(user, M1, KEY_TEXT,
-                        store.findUser(user).orElseThrow().passwordHash(), clock.instant())), round -> {});
+                        store.findUser(user).orElseThrow().passwordStamp(), clock.instant())), round -> {});
         assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service.check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
         assertEquals(M1, store.findUser("alice").orElseThrow().machineId());
     }

@@ -112,8 +112,8 @@ class ServerProcessTest {
         Path db = dir.resolve("idle.db");
         try (var store = Store.open(db.toString())) {
             store.addUser("alice", TestServer.HASHER.hash("idle-Pa55word"));
-            String hash = store.findUser("alice").orElseThrow().passwordHash();
-            store.bind("alice", "aa".repeat(32), null, hash, java.time.Instant.now().minus(java.time.Duration.ofDays(31)));
+            long stamp = store.findUser("alice").orElseThrow().passwordStamp();
+            store.bind("alice", "aa".repeat(32), null, stamp, java.time.Instant.now().minus(java.time.Duration.ofDays(31)));
         }
         try (var server = startServer(Map.of("SEEK_RELEASE_AFTER", "30"), "--db", db.toString(), "--host", "127.0.0.1", "--port", "0")) {
             String header = HeaderCodec.encode("alice", "idle-Pa55word", "bb".repeat(32));

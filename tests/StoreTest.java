@@ -85,22 +85,43 @@ class StoreTest {
     void recordCheckOnlyForTheBoundMachine() {
         store.addUser("alice", "h");
         StoreFixtures.bind(store, "alice", M1);
-        assertTrue(store.recordCheck("alice", M1, null, "h", Instant.now()));
-        assertFalse(store.recordCheck("alice", M2, null, "h", Instant.now()));
+        long stamp = stamp("alice");
+        assertTrue(store.recordCheck("alice", M1, null, stamp, Instant.now()));
+        assertFalse(store.recordCheck("alice", M2, null, stamp, Instant.now()));
         assertNotNull(store.findUser("alice").orElseThrow().lastCheckAt());
     }
 
     @Test
-    void theWritesOfACheckHoldOnlyWhileTheVerifiedHashIsStillStored() {
+    void theWritesOfACheckHoldOnlyWhileTheVerifiedPasswordIsStillStored() {
         store.addUser("alice", "verified");
         store.addUser("bob", "verified");
+        long aliceVerified = stamp("alice");
+        long bobVerified = stamp("bob");
         store.setPassword("alice", "changed by an admin");
-        assertFalse(store.bind("alice", M1, null, "verified", Instant.now()), "no bind after a password change");
+        assertFalse(store.bind("alice", M1, null, aliceVerified, Instant.now()), "no bind after a password change");
         assertTrue(store.findMachineOwner(M1).isEmpty());
-        assertTrue(store.bind("bob", M2, null, "verified", Instant.now()));
+        assertTrue(store.bind("bob", M2, null, bobVerified, Instant.now()));
         store.setPassword("bob", "changed by an admin");
-        assertFalse(store.recordCheck("bob", M2, null, "verified", Instant.now()), "no record of a check after a password change");
+        assertFalse(store.recordCheck("bob", M2, null, bobVerified, Instant.now()), "no record of a check after a password change");
         assertEquals(store.findUser("bob").orElseThrow().boundAt(), store.findUser("bob").orElseThrow().lastCheckAt());
+    }
+
+    @Test
+    void aNewPasswordOrANewUserGetsANewStampAndARehashKeepsIt() {
+        store.addUser("alice", "first");
+        long first = stamp("alice");
+        assertTrue(store.replaceHash("alice", "first", "rehashed"));
+        assertEquals(first, stamp("alice"), "a rehash is the same password");
+        store.setPassword("alice", "second");
+        assertNotEquals(first, stamp("alice"));
+        long second = stamp("alice");
+        store.deleteUser("alice");
+        store.addUser("alice", "second");
+        assertNotEquals(second, stamp("alice"), "deleted and added again: another password, as far as a check is concerned");
+    }
+
+    long stamp(String user) {
+        return store.findUser(user).orElseThrow().passwordStamp();
     }
 
     @Test
@@ -147,7 +168,8 @@ class StoreTest {
         var tasks = new ArrayList<Callable<Boolean>>();
         for (int i = 0; i < 16; i++) {
             String user = "user" + i;
-            tasks.add(() -> store.bind(user, M1, null, "h", Instant.now()));
+            long stamp = stamp(user);
+            tasks.add(() -> store.bind(user, M1, null, stamp, Instant.now()));
         }
         try (var pool = Executors.newFixedThreadPool(16)) {
             long winners = pool.invokeAll(tasks).stream().filter(f -> {

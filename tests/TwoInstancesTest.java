@@ -184,8 +184,8 @@ class TwoInstancesTest {
         for (int trial = 0; trial < 10; trial++) {
             String user = "idle" + trial;
             a.addUser(user, PASSWORD);
-            String hash = a.store.findUser(user).orElseThrow().passwordHash();
-            assertTrue(a.store.bind(user, machine(trial, 0xee), null, hash, java.time.Instant.now().minus(java.time.Duration.ofDays(91))));
+            long stamp = a.store.findUser(user).orElseThrow().passwordStamp();
+            assertTrue(a.store.bind(user, machine(trial, 0xee), null, stamp, java.time.Instant.now().minus(java.time.Duration.ofDays(91))));
             String first = machine(trial, 1);
             String second = machine(trial, 2);
             var responses = race(List.of(() -> a.check(user, PASSWORD, first), () -> b.check(user, PASSWORD, second)));

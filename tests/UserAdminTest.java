@@ -172,7 +172,7 @@ class UserAdminTest {
         StoreFixtures.bind(store, "alice", M1);
         String key = DeviceKeys.base64url(DeviceKeys.point(DeviceKeys.generate().getPublic()));
         String fingerprint = DeviceKeys.fingerprint(key);
-        store.bind("carol", M2, key, store.findUser("carol").orElseThrow().passwordHash(), java.time.Instant.now());
+        store.bind("carol", M2, key, store.findUser("carol").orElseThrow().passwordStamp(), java.time.Instant.now());
         String table = UserListing.table(admin.list());
         var lines = table.lines().toList();
         assertEquals(4, lines.size(), table);

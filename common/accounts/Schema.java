@@ -47,7 +47,10 @@ final class Schema {
                         seen_at    BIGINT       NOT NULL,
                         PRIMARY KEY (device_key, nonce)
                     )""",
-                    "CREATE INDEX proof_nonces_seen_at ON proof_nonces (seen_at)"));
+                    "CREATE INDEX proof_nonces_seen_at ON proof_nonces (seen_at)"),
+            // The password's version: a random value that add and passwd set, and a rehash keeps.
+            // The writes of a check hold only while it is the one verified (contract section 2).
+            List.of("ALTER TABLE users ADD COLUMN password_stamp BIGINT NOT NULL DEFAULT 0"));
 
     static int latestVersion() {
         return MIGRATIONS.size();

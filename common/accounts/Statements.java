@@ -5,7 +5,7 @@ final class Statements {
 
     private Statements() {}
 
-    static final String USER_COLUMNS = "username, password_hash, created_at, machine_id, bound_at, last_check_at, device_key";
+    static final String USER_COLUMNS = "username, password_hash, created_at, machine_id, bound_at, last_check_at, device_key, password_stamp";
 
     static final String COUNTER_COLUMNS =
             "counter_key, failures, last_failure_at, in_flight, in_flight_at, window_start, window_failures, forget_at";
@@ -16,52 +16,53 @@ final class Statements {
                 .addStatement("get-machine-owner", "SELECT username FROM users WHERE machine_id = :machine_id")
                 .addStatement("list-users", "SELECT " + USER_COLUMNS + " FROM users ORDER BY username")
                 .addStatement("insert-user", """
-                        INSERT INTO users (username, password_hash, created_at)
-                        VALUES (:username, :password_hash, :now)""")
+                        INSERT INTO users (username, password_hash, created_at, password_stamp)
+                        VALUES (:username, :password_hash, :now, :stamp)""")
                 // The bind: one conditional statement. The unique constraint on machine_id
                 // backs it up on databases where NOT EXISTS cannot see a concurrent insert.
-                // Both writes of a check hold only while the hash is still the one just verified:
-                // a password changed (or a user deleted and re-added) meanwhile writes nothing.
+                // Both writes of a check hold only while the password is still the one just verified
+                // (its stamp, which a rehash keeps): a password changed, or a user deleted and
+                // re-added, meanwhile writes nothing.
                 .addStatement("bind-machine", """
                         UPDATE users SET machine_id = :machine_id, device_key = NULL, bound_at = :now, last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id IS NULL
+                        WHERE username = :username AND password_stamp = :verified_stamp AND machine_id IS NULL
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 .addStatement("bind-device", """
                         UPDATE users SET machine_id = :machine_id, device_key = :device_key, bound_at = :now, last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id IS NULL
+                        WHERE username = :username AND password_stamp = :verified_stamp AND machine_id IS NULL
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 // The record of a check also holds only while the binding's key is the one decided on.
                 .addStatement("record-check", """
                         UPDATE users SET last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id
+                        WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :machine_id
                           AND device_key IS NULL""")
                 .addStatement("record-device-check", """
                         UPDATE users SET last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id
+                        WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :machine_id
                           AND device_key = :device_key""")
                 // A binding made without a key takes the key of its first proof, once.
                 .addStatement("add-device-key", """
                         UPDATE users SET device_key = :device_key, last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :machine_id
+                        WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :machine_id
                           AND device_key IS NULL""")
                 // An idle binding moves to the user's new machine (contract section 9): only while it is
                 // still bound where it was and still as idle as it was read, so two machines racing
                 // to take it over leave it with one; the new machine must be free, as for a first bind.
                 .addStatement("move-machine", """
                         UPDATE users SET machine_id = :machine_id, device_key = NULL, bound_at = :now, last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :released_machine
+                        WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :released_machine
                           AND COALESCE(last_check_at, bound_at) = :last_use
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 .addStatement("move-device", """
                         UPDATE users SET machine_id = :machine_id, device_key = :device_key, bound_at = :now, last_check_at = :now
-                        WHERE username = :username AND password_hash = :verified_hash AND machine_id = :released_machine
+                        WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :released_machine
                           AND COALESCE(last_check_at, bound_at) = :last_use
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 // Only replaces the hash that was verified, never one an admin set meanwhile.
                 .addStatement("replace-hash", """
                         UPDATE users SET password_hash = :new_hash
                         WHERE username = :username AND password_hash = :old_hash""")
-                .addStatement("set-password", "UPDATE users SET password_hash = :password_hash WHERE username = :username")
+                .addStatement("set-password", "UPDATE users SET password_hash = :password_hash, password_stamp = :stamp WHERE username = :username")
                 .addStatement("unbind", """
                         UPDATE users SET machine_id = NULL, device_key = NULL, bound_at = NULL
                         WHERE username = :username AND machine_id IS NOT NULL""")

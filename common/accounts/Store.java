@@ -38,10 +38,11 @@ public final class Store implements AutoCloseable {
     /**
      * One row of the users table. machineId, boundAt and lastCheckAt may be null; deviceKey
      * (base64url of the bound key's point) is null for an unbound user or a binding made
-     * by a version-1 header.
+     * by a version-1 header. passwordStamp changes with every new password (add, passwd) and
+     * stays through a rehash: the writes of a check are conditional on it.
      */
     public record User(String username, String passwordHash, Instant createdAt,
-                       String machineId, Instant boundAt, Instant lastCheckAt, String deviceKey) {
+                       String machineId, Instant boundAt, Instant lastCheckAt, String deviceKey, long passwordStamp) {
         public boolean isBound() {
             return machineId != null;
         }
@@ -238,17 +239,18 @@ public final class Store implements AutoCloseable {
                 .addParam("username", username)
                 .addParam("password_hash", passwordHash)
                 .addParam("now", now())
+                .addParam("stamp", newStamp())
                 .execute()) == 1);
     }
 
     /**
      * Binds an unbound user to a free machine, and to this device key (null: none), while the
-     * user's hash is still verifiedHash; false when either is taken, the user is gone, or the
+     * user's password is still the one verified (verifiedStamp); false when either is taken, the user is gone, or the
      * password changed meanwhile.
      */
-    public boolean bind(String username, String machineId, String deviceKey, String verifiedHash, Instant now) {
+    public boolean bind(String username, String machineId, String deviceKey, long verifiedStamp, Instant now) {
         var params = new HashMap<String, Object>(Map.of("username", username, "machine_id", machineId, "now", now.toString(),
-                "verified_hash", verifiedHash));
+                "verified_stamp", verifiedStamp));
         if (deviceKey != null) params.put("device_key", deviceKey);
         return unlessTaken(() -> update(deviceKey == null ? "bind-machine" : "bind-device", params) == 1);
     }
@@ -257,9 +259,9 @@ public final class Store implements AutoCloseable {
      * Records a successful check; false when the user is no longer bound to that machine with
      * that device key (null: a binding without one), or its hash changed.
      */
-    public boolean recordCheck(String username, String machineId, String deviceKey, String verifiedHash, Instant now) {
+    public boolean recordCheck(String username, String machineId, String deviceKey, long verifiedStamp, Instant now) {
         var params = new HashMap<String, Object>(Map.of("username", username, "machine_id", machineId, "now", now.toString(),
-                "verified_hash", verifiedHash));
+                "verified_stamp", verifiedStamp));
         if (deviceKey != null) params.put("device_key", deviceKey);
         return update(deviceKey == null ? "record-check" : "record-device-check", params) == 1;
     }
@@ -270,9 +272,9 @@ public final class Store implements AutoCloseable {
      * machine is taken, or the hash changed.
      */
     public boolean moveBinding(String username, String releasedMachine, Instant lastUse, String machineId, String deviceKey,
-                               String verifiedHash, Instant now) {
+                               long verifiedStamp, Instant now) {
         var params = new HashMap<String, Object>(Map.of("username", username, "released_machine", releasedMachine,
-                "last_use", lastUse.toString(), "machine_id", machineId, "now", now.toString(), "verified_hash", verifiedHash));
+                "last_use", lastUse.toString(), "machine_id", machineId, "now", now.toString(), "verified_stamp", verifiedStamp));
         if (deviceKey != null) params.put("device_key", deviceKey);
         return unlessTaken(() -> update(deviceKey == null ? "move-machine" : "move-device", params) == 1);
     }
@@ -281,9 +283,9 @@ public final class Store implements AutoCloseable {
      * Gives a binding made without a device key this one, and records the check; false when
      * the binding has a key already, is gone, or the hash changed.
      */
-    public boolean addDeviceKey(String username, String machineId, String deviceKey, String verifiedHash, Instant now) {
+    public boolean addDeviceKey(String username, String machineId, String deviceKey, long verifiedStamp, Instant now) {
         return update("add-device-key", Map.of("username", username, "machine_id", machineId, "device_key", deviceKey,
-                "now", now.toString(), "verified_hash", verifiedHash)) == 1;
+                "now", now.toString(), "verified_stamp", verifiedStamp)) == 1;
     }
 
     /**
@@ -307,7 +309,7 @@ public final class Store implements AutoCloseable {
 
     /** Sets a new password hash; false when there is no such user. The binding stays. */
     public boolean setPassword(String username, String passwordHash) {
-        return update("set-password", Map.of("username", username, "password_hash", passwordHash)) == 1;
+        return update("set-password", Map.of("username", username, "password_hash", passwordHash, "stamp", newStamp())) == 1;
     }
 
     /** Releases the user's machine; false when the user was not bound (or does not exist). */
@@ -417,6 +419,13 @@ public final class Store implements AutoCloseable {
         return run(() -> db.execute().createNamedUpdate(statement).params(params).execute());
     }
 
+    private static final java.security.SecureRandom STAMPS = new java.security.SecureRandom();
+
+    /** A new password's stamp: random, so a user deleted and added again never gets an old one back. */
+    private static long newStamp() {
+        return STAMPS.nextLong();
+    }
+
     private static String now() {
         return Instant.now().toString();
     }
@@ -441,7 +450,8 @@ public final class Store implements AutoCloseable {
 
     private static User user(DbRow row) {
         return new User(text(row, "username"), text(row, "password_hash"), instant(row, "created_at"),
-                text(row, "machine_id"), instant(row, "bound_at"), instant(row, "last_check_at"), text(row, "device_key"));
+                text(row, "machine_id"), instant(row, "bound_at"), instant(row, "last_check_at"), text(row, "device_key"),
+                number(row, "password_stamp").longValue());
     }
 
     private static String text(DbRow row, String column) {

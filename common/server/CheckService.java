@@ -188,18 +188,19 @@ public final class CheckService {
     /**
      * Step 5, after the password verified. deviceKey is the request's proven key, null for
      * version 1. The first round uses the row read before verifying; the writes are
-     * conditional (on the binding, its key and the verified hash), so a round that finds the
+     * conditional (on the binding, its key and the verified password's stamp, which a rehash
+     * keeps), so a round that finds the
      * row changed since reads it again.
      */
     private CheckResult decideBinding(Optional<Store.User> verifiedRow, String username, String machineId, String deviceKey) {
-        String verifiedHash = verifiedRow.map(Store.User::passwordHash).orElseThrow();
+        long verifiedStamp = verifiedRow.map(Store.User::passwordStamp).orElseThrow();
         Optional<Store.User> user = verifiedRow;
         for (int round = 0; round < BIND_ROUNDS; round++) {
             if (round > 0) {
                 user = store.findUser(username);
                 beforeRound.accept(round);
             }
-            if (user.isEmpty() || !user.get().passwordHash().equals(verifiedHash)) {
+            if (user.isEmpty() || user.get().passwordStamp() != verifiedStamp) {
                 // Deleted, or its password changed, since the password was verified: nothing is written.
                 return new CheckResult.Refused(CheckResult.Refusal.INVALID_CREDENTIALS);
             }
@@ -211,7 +212,7 @@ public final class CheckService {
                 if (store.findMachineOwner(machineId).isPresent()) {
                     return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
                 }
-                if (store.moveBinding(username, boundTo, user.get().lastUse(), machineId, deviceKey, verifiedHash, now)) {
+                if (store.moveBinding(username, boundTo, user.get().lastUse(), machineId, deviceKey, verifiedStamp, now)) {
                     return new CheckResult.Ok(username, CheckResult.Binding.MOVED, boundTo);
                 }
                 continue;  // used, moved or unbound meanwhile, or the machine was taken: look again
@@ -227,8 +228,8 @@ public final class CheckService {
                     return new CheckResult.Refused(CheckResult.Refusal.DEVICE_KEY_MISMATCH);
                 }
                 boolean recorded = boundKey == null && deviceKey != null
-                        ? store.addDeviceKey(username, machineId, deviceKey, verifiedHash, now)
-                        : store.recordCheck(username, machineId, boundKey, verifiedHash, now);
+                        ? store.addDeviceKey(username, machineId, deviceKey, verifiedStamp, now)
+                        : store.recordCheck(username, machineId, boundKey, verifiedStamp, now);
                 if (recorded) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
                 continue;  // unbound by an admin, keyed by another request, or the password changed, meanwhile: look again
             }
@@ -237,7 +238,7 @@ public final class CheckService {
                 return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
             }
             if (owner.isPresent()) continue;  // a concurrent request of this same user bound it just now
-            if (store.bind(username, machineId, deviceKey, verifiedHash, now)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
+            if (store.bind(username, machineId, deviceKey, verifiedStamp, now)) return new CheckResult.Ok(username, CheckResult.Binding.NEW);
             // Lost a race, or the password changed: look again.
         }
         return new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE, "The binding kept changing; retry.", Duration.ofSeconds(1));

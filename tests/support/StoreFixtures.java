@@ -5,7 +5,7 @@ public final class StoreFixtures {
 
     /** Binds the user to the machine as a successful first check would, with the user's current hash. */
     public static boolean bind(Store store, String username, String machineId) {
-        String hash = store.findUser(username).map(Store.User::passwordHash).orElse("no such user");
-        return store.bind(username, machineId, null, hash, java.time.Instant.now());
+        long stamp = store.findUser(username).map(Store.User::passwordStamp).orElse(0L);
+        return store.bind(username, machineId, null, stamp, java.time.Instant.now());
     }
 }

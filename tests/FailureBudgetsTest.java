@@ -197,4 +197,40 @@ class FailureBudgetsTest {
         fail("new", "192.0.2.200");  // the first reservation of this instance sweeps
         assertEquals(2, store.countCounters(), "only the new attempt's two counters are left");
     }
+
+    /**
+     * A wrong guess whose outcome cannot be written (the store went away between its slot and
+     * its verdict) still counts: its failure was written when it took its slot.
+     */
+    @Test
+    void aFailureWhoseSettleFailsIsCountedAllTheSame() {
+        String file = dir.resolve("hiccup.db").toString();
+        for (int i = 0; i < 5; i++) {
+            var during = Store.open(file);
+            var admitted = (FailureBudgets.Admitted) new FailureBudgets(during, clock).reserve("alice", ELSEWHERE, "192.0.2." + i);
+            during.close();  // the store fails from here on
+            new FailureBudgets(during, clock).settle(admitted, FailureBudgets.Outcome.FAILED);  // cannot write: logged, not thrown
+        }
+        clock.advance(FailureBudgets.STALE_RESERVATION.plusSeconds(1));  // the unsettled slots are given back by time
+        try (var after = Store.open(file)) {
+            var later = new FailureBudgets(after, clock);
+            var sixth = later.reserve("alice", ELSEWHERE, "192.0.2.99");
+            assertInstanceOf(FailureBudgets.Admitted.class, sixth, "the backoff of five failures is over by now");
+            later.settle((FailureBudgets.Admitted) sixth, FailureBudgets.Outcome.FAILED);
+            assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(2)), later.reserve("alice", ELSEWHERE, "192.0.2.98"),
+                    "six failures on record: the five unsettled ones counted");
+        }
+    }
+
+    @Test
+    void anAbandonedAttemptIsRefundedAndAVerifiedOneLeavesOthersInFlightCounted() {
+        var first = admitted("alice", ELSEWHERE, ADDR);
+        var second = admitted("alice", ELSEWHERE, ADDR);
+        budgets.settle(first, FailureBudgets.Outcome.VERIFIED);
+        budgets.settle(second, FailureBudgets.Outcome.FAILED);
+        for (int i = 0; i < 4; i++) assertEquals(Duration.ZERO, fail("alice", ADDR));
+        assertEquals(Duration.ofSeconds(1), fail("alice", ADDR), "the other attempt's failure survived the clearing: 5 on record");
+        assertEquals(Duration.ZERO, attempt("bob", ELSEWHERE, ADDR, FailureBudgets.Outcome.ABANDONED));
+        for (int i = 0; i < 4; i++) assertEquals(Duration.ZERO, fail("bob", "192.0.2.7"), "the abandoned attempt was refunded");
+    }
 }

@@ -13,8 +13,10 @@ import java.util.List;
  * proven by the bound device key (contract section 8) is counted under its own account
  * key only: neither strangers nor neighbours behind its NAT address can lock it out.
  * Before its hash runs, {@link #reserve} takes a slot on the keys atomically, or refuses
- * with how long to wait; afterwards {@link #settle} turns the slot into a failure, gives
- * it back, or (for a verified password) clears the account key.
+ * with how long to wait. The slot counts as a failure from that moment: an attempt whose
+ * outcome is never written (a store hiccup, an instance that died) stays counted. Afterwards
+ * {@link #settle} confirms the failure, or refunds it (an abandoned attempt), or, for a
+ * verified password, clears the account key.
  */
 public final class FailureBudgets {
 
@@ -57,11 +59,11 @@ public final class FailureBudgets {
 
     /** What became of an attempt that held a reservation. */
     public enum Outcome {
-        /** The password was wrong (a 401): a failure on every key. */
+        /** The password was wrong (a 401): the failure counted at the reservation stands, on every key. */
         FAILED,
-        /** The password verified: the account key is cleared, the address slot given back. */
+        /** The password verified: the account key is cleared, the address's failure refunded. */
         VERIFIED,
-        /** No verdict (busy, store failure): the slots are given back, nothing counts. */
+        /** No verdict (busy, a replayed proof, store failure): the failures are refunded, nothing counts. */
         ABANDONED
     }
 
@@ -144,9 +146,7 @@ public final class FailureBudgets {
             }
             // A refusal changes nothing: nothing is written (a counter made empty just now is swept later).
             if (wait > 0) return new Store.CounterDecision<>(new Refused(wholeSeconds(wait)), List.of());
-            var reserved = counters.stream().map(c -> withForgetAt(
-                    new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), c.inFlight() + 1, now,
-                            c.windowStart(), c.windowFailures(), 0), now)).toList();
+            var reserved = counters.stream().map(c -> withForgetAt(reserved(c, policyOf(c.key()), now), now)).toList();
             return new Store.CounterDecision<>(admitted, reserved);
         });
     }
@@ -189,56 +189,81 @@ public final class FailureBudgets {
         if (now - lastSweep >= SWEEP_EVERY.toMillis()) deleteForgotten();
     }
 
-    /** The counter as it stands now: stale slots given back, failures and windows forgotten in time. */
+    /**
+     * The counter as it stands now: the slots of attempts that never settled are given back
+     * (their failures stay counted), failures and windows forgotten in time.
+     */
     static Store.Counter current(Store.Counter c, long now) {
         Policy policy = policyOf(c.key());
         int inFlight = c.inFlight() > 0 && now - c.inFlightAt() > STALE_RESERVATION.toMillis() ? 0 : c.inFlight();
-        boolean failuresForgotten = c.failures() > 0 && now > c.lastFailureAt() + policy.forgetAfter().toMillis();
+        boolean failuresForgotten = c.failures() > 0 && now > lastActivity(c) + policy.forgetAfter().toMillis();
         boolean windowOver = c.windowFailures() > 0 && now >= c.windowStart() + policy.window().toMillis();
         return new Store.Counter(c.key(), failuresForgotten ? 0 : c.failures(), c.lastFailureAt(), inFlight, c.inFlightAt(),
                 windowOver ? 0 : c.windowStart(), windowOver ? 0 : c.windowFailures(), c.forgetAt());
     }
 
-    /** How long an attempt on this key must wait now, in milliseconds; 0 to go ahead. */
+    /** The later of the last confirmed failure and the last reservation: what "quiet" counts from. */
+    private static long lastActivity(Store.Counter c) {
+        return Math.max(c.lastFailureAt(), c.inFlightAt());
+    }
+
+    /**
+     * How long an attempt on this key must wait now, in milliseconds; 0 to go ahead. The
+     * failures include those of attempts still in flight; the backoff counts only the others.
+     */
     static long waitMillis(Store.Counter c, Policy policy, long now) {
         long wait = 0;
         if (policy.windowCap() > 0 && c.windowFailures() >= policy.windowCap()) {
             wait = c.windowStart() + policy.window().toMillis() - now;
         }
-        if (c.failures() + c.inFlight() < policy.freeFailures()) return wait;
-        if (c.failures() < policy.freeFailures()) {
+        if (c.failures() < policy.freeFailures()) return wait;
+        int settledFailures = c.failures() - c.inFlight();
+        if (settledFailures < policy.freeFailures()) {
             // The free budget is taken by attempts still in flight: at most that many verify at once.
             return Math.max(wait, IN_FLIGHT_WAIT.toMillis());
         }
-        long backoffLeft = c.lastFailureAt() + policy.backoff(c.failures()).toMillis() - now;
+        long backoffLeft = c.lastFailureAt() + policy.backoff(settledFailures).toMillis() - now;
         if (backoffLeft > 0) return Math.max(wait, backoffLeft);
         // The wait is over: one attempt at a time may try.
         return c.inFlight() > 0 ? Math.max(wait, IN_FLIGHT_WAIT.toMillis()) : wait;
     }
 
+    /** A slot taken: one more attempt in flight, and its failure counted already (in the window too). */
+    static Store.Counter reserved(Store.Counter c, Policy policy, long now) {
+        boolean windowed = policy.windowCap() > 0;
+        long windowStart = !windowed ? 0 : c.windowFailures() == 0 ? now : c.windowStart();
+        int windowFailures = !windowed ? 0 : c.windowFailures() + 1;
+        return new Store.Counter(c.key(), c.failures() + 1, c.lastFailureAt(), c.inFlight() + 1, now, windowStart, windowFailures, 0);
+    }
+
     static Store.Counter settled(Store.Counter c, Policy policy, Outcome outcome, boolean isAccountKey, long now) {
+        // A slot that went stale meanwhile was given back already; its failure was counted, so no refund either.
+        boolean held = c.inFlight() > 0;
         int inFlight = Math.max(0, c.inFlight() - 1);
+        int refund = held ? 1 : 0;
+        boolean windowed = policy.windowCap() > 0;
         return switch (outcome) {
-            case ABANDONED -> new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), inFlight, c.inFlightAt(),
-                    c.windowStart(), c.windowFailures(), c.forgetAt());
+            case FAILED -> new Store.Counter(c.key(), c.failures(), now, inFlight, c.inFlightAt(), c.windowStart(), c.windowFailures(), c.forgetAt());
             case VERIFIED -> isAccountKey
-                    ? new Store.Counter(c.key(), 0, 0, inFlight, c.inFlightAt(), 0, 0, 0)
-                    : new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), inFlight, c.inFlightAt(),
-                            c.windowStart(), c.windowFailures(), c.forgetAt());
-            case FAILED -> {
-                boolean windowed = policy.windowCap() > 0;
-                long windowStart = !windowed ? 0 : c.windowFailures() == 0 ? now : c.windowStart();
-                int windowFailures = !windowed ? 0 : c.windowFailures() + 1;
-                yield new Store.Counter(c.key(), c.failures() + 1, now, inFlight, c.inFlightAt(), windowStart, windowFailures, c.forgetAt());
-            }
+                    // Cleared, but for the failures of other attempts still in flight on it.
+                    ? new Store.Counter(c.key(), inFlight, 0, inFlight, c.inFlightAt(), windowed && inFlight > 0 ? now : 0,
+                            windowed ? inFlight : 0, 0)
+                    : refunded(c, inFlight, refund, windowed);
+            case ABANDONED -> refunded(c, inFlight, refund, windowed);
         };
+    }
+
+    private static Store.Counter refunded(Store.Counter c, int inFlight, int refund, boolean windowed) {
+        int windowFailures = windowed ? Math.max(0, c.windowFailures() - refund) : 0;
+        return new Store.Counter(c.key(), Math.max(0, c.failures() - refund), c.lastFailureAt(), inFlight, c.inFlightAt(),
+                windowFailures == 0 ? 0 : c.windowStart(), windowFailures, c.forgetAt());
     }
 
     /** When the counter may be deleted: once its failures and its window are both forgotten. */
     static Store.Counter withForgetAt(Store.Counter c, long now) {
         Policy policy = policyOf(c.key());
         long forgetAt = now;
-        if (c.failures() > 0) forgetAt = Math.max(forgetAt, c.lastFailureAt() + policy.forgetAfter().toMillis());
+        if (c.failures() > 0) forgetAt = Math.max(forgetAt, lastActivity(c) + policy.forgetAfter().toMillis());
         if (c.windowFailures() > 0) forgetAt = Math.max(forgetAt, c.windowStart() + policy.window().toMillis());
         return new Store.Counter(c.key(), c.failures(), c.lastFailureAt(), c.inFlight(), c.inFlightAt(),
                 c.windowStart(), c.windowFailures(), forgetAt);

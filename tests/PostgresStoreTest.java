@@ -49,6 +49,20 @@ class PostgresStoreTest {
         assertFalse(refused.getMessage().contains("wrong-in-url"), refused.getMessage());
     }
 
+    /** A password with "${...}" in it, on a role that must give it (scram): it reaches the database as typed. */
+    @Test
+    void aPasswordWithDollarBracesIsSentAsGiven() {
+        var cluster = PostgresCluster.shared();
+        String database = cluster.newDatabase().replaceFirst("^.*/", "").replaceFirst("\\?.*$", "");
+        String password = "a${db.source}b";
+        cluster.sql("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dollar') THEN "
+                + "CREATE ROLE dollar LOGIN PASSWORD '" + password + "'; END IF; END $$");
+        cluster.sql(database, "GRANT ALL ON SCHEMA public TO dollar");
+        try (var store = Store.open(cluster.url(database) + "?user=dollar", password)) {
+            assertTrue(store.addUser("alice", "x"));
+        }
+    }
+
     @Test
     void aDatabaseThatCannotBeReachedAtStartIsOneClearError() throws Exception {
         int port;

@@ -82,8 +82,9 @@ final class Statements {
                         WHERE counter_key = :counter_key""")
                 .addStatement("delete-counter", "DELETE FROM failure_counters WHERE counter_key = :counter_key")
                 .addStatement("delete-forgotten-counters", """
-                        DELETE FROM failure_counters
-                        WHERE forget_at < :now AND (in_flight = 0 OR in_flight_at < :stale_before)""")
+                        DELETE FROM failure_counters WHERE counter_key IN (
+                            SELECT counter_key FROM failure_counters
+                            WHERE forget_at < :now AND (in_flight = 0 OR in_flight_at < :stale_before)""" + dialect.lockFreeRows() + ")")
                 .addStatement("count-counters", "SELECT COUNT(*) AS n FROM failure_counters")
                 // A proof's nonce, recorded on its first use: the primary key refuses a second use,
                 // on every instance at once. A record old enough to be forgotten is taken over.

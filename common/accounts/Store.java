@@ -332,6 +332,16 @@ public final class Store implements AutoCloseable {
      * sorted order, so two calls cannot deadlock. Empty counters are deleted, not stored.
      */
     public <T> T updateCounters(List<String> keys, java.util.function.Function<Map<String, Counter>, CounterDecision<T>> decide) {
+        try {
+            return updateCountersOnce(keys, decide);
+        } catch (StoreException e) {
+            // PostgreSQL broke a deadlock by failing this transaction, which wrote nothing: once more.
+            if (StoreDialect.isDeadlock(e)) return updateCountersOnce(keys, decide);
+            throw e;
+        }
+    }
+
+    private <T> T updateCountersOnce(List<String> keys, java.util.function.Function<Map<String, Counter>, CounterDecision<T>> decide) {
         return run(() -> {
             var tx = db.transaction();
             try {
@@ -358,7 +368,11 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Deletes counters forgotten before now, unless an attempt on them is in flight since staleBefore or later. */
+    /**
+     * Deletes counters forgotten before now, unless an attempt on them is in flight since
+     * staleBefore or later. On PostgreSQL it skips rows that an attempt holds locked just then
+     * (they are swept next time), so it never waits on an attempt, nor an attempt on it.
+     */
     public long deleteForgottenCounters(long now, long staleBefore) {
         return update("delete-forgotten-counters", Map.of("now", now, "stale_before", staleBefore));
     }

@@ -31,7 +31,7 @@ enum StoreDialect {
             // thread's carrier; with two cores, two such waits stalled every request for seconds.
             // Requests queue for the connection in Hikari instead, where waiting parks.
             "maximumPoolSize", "1"),
-            "", null),
+            "", "", null),
 
     POSTGRESQL(Map.of(
             // A lost database must give an answer within 10 s, never a hang (seconds).
@@ -41,18 +41,23 @@ enum StoreDialect {
             "maximumPoolSize", "10"),
             // Row locks held to the end of the transaction: counters are read, decided on and written as one.
             " FOR UPDATE",
+            // The sweep takes only the rows no attempt holds: locking in its own order beside
+            // attempts that lock theirs sorted could deadlock.
+            " FOR UPDATE SKIP LOCKED",
             // One migration at a time, across every instance that starts on the database.
             "SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(7349182)) AS lock"),
 
-    OTHER(Map.of("maximumPoolSize", "10"), " FOR UPDATE", null);
+    OTHER(Map.of("maximumPoolSize", "10"), " FOR UPDATE", " FOR UPDATE", null);
 
     private final Map<String, String> poolProperties;
     private final String lockRows;
+    private final String lockFreeRows;
     private final String migrationLock;
 
-    StoreDialect(Map<String, String> poolProperties, String lockRows, String migrationLock) {
+    StoreDialect(Map<String, String> poolProperties, String lockRows, String lockFreeRows, String migrationLock) {
         this.poolProperties = poolProperties;
         this.lockRows = lockRows;
+        this.lockFreeRows = lockFreeRows;
         this.migrationLock = migrationLock;
     }
 
@@ -98,9 +103,22 @@ enum StoreDialect {
         return lockRows;
     }
 
+    /** Appended to a SELECT that locks the rows it can have at once and leaves out those others hold. */
+    String lockFreeRows() {
+        return lockFreeRows;
+    }
+
     /** A statement that serialises migrations across processes, if the database needs one. */
     Optional<String> migrationLock() {
         return Optional.ofNullable(migrationLock);
+    }
+
+    /** PostgreSQL chose this transaction to break a deadlock (SQLSTATE 40P01); it can be run again. */
+    static boolean isDeadlock(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "40P01".equals(sql.getSQLState())) return true;
+        }
+        return false;
     }
 
     /** SQLSTATE class 23 is an integrity constraint violation; SQLite reports SQLITE_CONSTRAINT (19). */

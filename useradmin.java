@@ -113,7 +113,7 @@ class useradmin {
         }
     }
 
-    /** A command on one existing user: the USER parameter and the run, for unbind, unlock and delete. */
+    /** A command on one existing user: the USER parameter and the run, for unbind and delete. */
     abstract static class OnOneUser implements Callable<Integer> {
         @ParentCommand useradmin parent;
         @Parameters(paramLabel = "USER") String user;
@@ -132,10 +132,20 @@ class useradmin {
         }
     }
 
-    @Command(name = "unlock", mixinStandardHelpOptions = true, description = "Clear the user's failure counters, e.g. after an attack on the account.")
-    static class Unlock extends OnOneUser {
-        @Override String report(UserAdmin admin, String user) throws UserAdmin.Refused {
-            return admin.unlockCommand(user);
+    @Command(name = "unlock", mixinStandardHelpOptions = true,
+            description = {"Clear the user's failure counters, e.g. after an attack on the account;",
+                    "or, with --address, those of a client address (an IPv6 address clears its /64)."})
+    static class Unlock implements Callable<Integer> {
+        @ParentCommand useradmin parent;
+        @Parameters(paramLabel = "USER", arity = "0..1") String user;
+        @Option(names = "--address", paramLabel = "ADDR", description = "the client address to unlock, instead of a user") String address;
+
+        @Override public Integer call() {
+            if ((user == null) == (address == null)) {
+                System.err.println("useradmin unlock: give a USER or --address ADDR, not both or neither (see --help)");
+                return Cli.USAGE;
+            }
+            return parent.run("unlock", admin -> address != null ? admin.unlockAddressCommand(address) : admin.unlockCommand(user));
         }
     }
 

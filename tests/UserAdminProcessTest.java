@@ -133,6 +133,15 @@ class UserAdminProcessTest {
         }
         assertOutcome(useradmin(""), 2, "", "useradmin: Missing required subcommand (see --help)");
         assertOutcome(useradmin("", "unbind"), 2, "", "useradmin unbind: Missing required parameter: 'USER' (see --help)");
+        assertOutcome(useradmin("", "unlock"), 2, "", "useradmin unlock: give a USER or --address ADDR, not both or neither (see --help)");
+    }
+
+    @Test
+    void unlockTakesAnAddressInstead() {
+        useradmin(PASSWORD + "\n", "add", "alice");
+        assertOutcome(useradmin("", "unlock", "--address", "192.0.2.1"), 0, "address 192.0.2.1 had no failures on record; nothing to do\n", null);
+        assertOutcome(useradmin("", "unlock", "--address", "not-an-ip"), 2, "",
+                "useradmin unlock: invalid address: not an IPv4 or IPv6 address literal: not-an-ip");
     }
 
     @Test

@@ -142,6 +142,22 @@ class UserAdminTest {
     }
 
     @Test
+    void unlockAddressClearsThatAddressOnlyAndAnIpv6AddressItsSlash64() throws Exception {
+        var budgets = new FailureBudgets(store);
+        for (String address : java.util.List.of("203.0.113.7", "2001:db8:1:2::/64", "198.51.100.1")) {
+            budgets.settle((FailureBudgets.Admitted) budgets.reserve("nobody", FailureBudgets.Origin.ELSEWHERE, address),
+                    FailureBudgets.Outcome.FAILED);
+        }
+        assertEquals(4, store.countCounters(), "one account counter and three address counters");
+        assertEquals("unlocked address 203.0.113.7: its failure counter is cleared\n", admin.unlockAddressCommand(" 203.0.113.7"));
+        assertEquals("unlocked address 2001:db8:1:2::/64: its failure counter is cleared\n", admin.unlockAddressCommand("2001:db8:1:2:aa::5"));
+        assertEquals(2, store.countCounters(), "alice's account and the other address keep theirs");
+        assertEquals("address 203.0.113.7 had no failures on record; nothing to do\n", admin.unlockAddressCommand("203.0.113.7"));
+        assertEquals("invalid address: not an IPv4 or IPv6 address literal: office.example",
+                refusal(() -> admin.unlockAddressCommand("office.example")));
+    }
+
+    @Test
     void eachCommandSaysWhatItDidInOneLine() throws Exception {
         assertEquals("added user alice\n", admin.addCommand("Alice", "first password"));
         assertEquals("changed the password of alice; its binding stays\n", admin.passwdCommand("ALICE", "second password"));

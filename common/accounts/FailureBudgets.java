@@ -178,6 +178,11 @@ public final class FailureBudgets {
         return store.deleteCounters(java.util.Arrays.stream(Origin.values()).map(origin -> accountKey(username, origin)).toList());
     }
 
+    /** Clears the counter of a client address key (see {@link Addresses#budgetKey}); returns how many there were. */
+    public long unlockAddress(String addressKey) {
+        return store.deleteCounters(List.of(addressKey(addressKey)));
+    }
+
     /** Deletes every counter that has been forgotten; returns how many. */
     public long deleteForgotten() {
         long now = clock.millis();

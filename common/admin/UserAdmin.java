@@ -106,6 +106,19 @@ public final class UserAdmin {
                 : name + " had no failures on record; nothing to do\n";
     }
 
+    /**
+     * Clears a client address's failure counter, e.g. for an office behind one NAT address that
+     * typed its way into a wait. An IPv6 address clears its /64, as it is counted.
+     */
+    public String unlockAddressCommand(String address) throws Refused {
+        var parsed = Addresses.parse(address.strip())
+                .orElseThrow(() -> new Refused("invalid address: not an IPv4 or IPv6 address literal: " + address, true));
+        String key = Addresses.budgetKey(parsed);
+        return budgets.unlockAddress(key) > 0
+                ? "unlocked address " + key + ": its failure counter is cleared\n"
+                : "address " + key + " had no failures on record; nothing to do\n";
+    }
+
     public String listCommand(boolean json) {
         return json ? UserListing.json(list()) : UserListing.table(list());
     }

@@ -261,10 +261,10 @@ class ServerProcessTest {
     }
 
     @Test
-    void badPortIsAUsageError() {
+    void badPortIsAUsageErrorThatNamesTheOptionButNotTheValue() {
         var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--port", "http"), "", 120);
         assertEquals(2, result.exitCode());
-        assertEquals(List.of("server: Invalid value for option '--port': 'http' is not an int (see --help)"), result.errorLines());
+        assertEquals(List.of("server: Invalid value for option '--port': '...' is not an int (see --help)"), result.errorLines());
     }
 
     static void run(String... command) throws Exception {

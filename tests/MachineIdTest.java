@@ -137,8 +137,10 @@ class MachineIdTest {
     void aCommandThatHangsIsGivenUp() {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/bin/sleep")), "needs /bin/sleep");
         long start = System.nanoTime();
-        assertEquals(java.util.Optional.empty(), RawMachineIdentity.THIS_COMPUTER.runCommand(List.of("/bin/sleep", "60")));
+        assertEquals(java.util.Optional.empty(),
+                RawMachineIdentity.SystemAccessImpl.INSTANCE.runCommand(List.of("/bin/sleep", "60"), java.time.Duration.ofMillis(300)));
         assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(30), "given up, not waited out");
+        assertEquals(java.time.Duration.ofSeconds(5), RawMachineIdentity.COMMAND_TIMEOUT, "the shipped limit");
         assertEquals(java.util.Optional.of("hello\n"), RawMachineIdentity.THIS_COMPUTER.runCommand(List.of("/bin/echo", "hello")));
     }
 }

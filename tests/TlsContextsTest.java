@@ -9,7 +9,23 @@ class TlsContextsTest {
 
     static final String PASSWORD = "keystore-Pa55";
 
-    @TempDir Path dir;
+    /** One keystore with a key, its certificate, and one with the certificate alone: made once, read by every test. */
+    @TempDir static Path dir;
+    static Path keystore;
+    static Path certificate;
+    static Path certificateOnly;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void makeFiles() {
+        keystore = dir.resolve("server.p12");
+        keytool("-genkeypair", "-alias", "seek-auth", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2", "-dname", "CN=localhost",
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass:env", "KS_PASSWORD", "-keypass:env", "KS_PASSWORD");
+        certificate = dir.resolve("server.crt");
+        keytool("-exportcert", "-rfc", "-alias", "seek-auth", "-keystore", keystore.toString(), "-storepass:env", "KS_PASSWORD", "-file", certificate.toString());
+        certificateOnly = dir.resolve("certificate-only.p12");
+        keytool("-importcert", "-noprompt", "-alias", "seek-auth", "-file", certificate.toString(), "-keystore", certificateOnly.toString(),
+                "-storetype", "PKCS12", "-storepass:env", "KS_PASSWORD");
+    }
 
     static void keytool(String... args) {
         var command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
@@ -20,30 +36,14 @@ class TlsContextsTest {
         assertEquals(0, result.exitCode(), result.stdout());
     }
 
-    Path keystoreWithKey() {
-        Path keystore = dir.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "seek-auth", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2", "-dname", "CN=localhost",
-                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass:env", "KS_PASSWORD", "-keypass:env", "KS_PASSWORD");
-        return keystore;
-    }
-
     @Test
     void aKeystoreWithAKeyMakesAContextAndItsCertificateCanBeTrusted() throws Exception {
-        Path keystore = keystoreWithKey();
         assertNotNull(TlsContexts.server(keystore, PASSWORD.toCharArray()));
-        Path certificate = dir.resolve("server.crt");
-        keytool("-exportcert", "-rfc", "-alias", "seek-auth", "-keystore", keystore.toString(), "-storepass:env", "KS_PASSWORD", "-file", certificate.toString());
         assertNotNull(TlsContexts.trusting(certificate));
     }
 
     @Test
     void aKeystoreHoldingOnlyACertificateIsRefusedInOneLine() {
-        Path keystore = keystoreWithKey();
-        Path certificate = dir.resolve("server.crt");
-        keytool("-exportcert", "-rfc", "-alias", "seek-auth", "-keystore", keystore.toString(), "-storepass:env", "KS_PASSWORD", "-file", certificate.toString());
-        Path certificateOnly = dir.resolve("certificate-only.p12");
-        keytool("-importcert", "-noprompt", "-alias", "seek-auth", "-file", certificate.toString(), "-keystore", certificateOnly.toString(),
-                "-storetype", "PKCS12", "-storepass:env", "KS_PASSWORD");
         var e = assertThrows(TlsContexts.TlsSetupException.class, () -> TlsContexts.server(certificateOnly, PASSWORD.toCharArray()));
         assertEquals("TLS keystore " + certificateOnly + " holds no private key, only certificates (make one with keytool -genkeypair,"
                 + " see the README)", e.getMessage());
@@ -51,7 +51,6 @@ class TlsContextsTest {
 
     @Test
     void aWrongPasswordOrAMissingFileIsNamed() {
-        Path keystore = keystoreWithKey();
         var wrong = assertThrows(TlsContexts.TlsSetupException.class, () -> TlsContexts.server(keystore, "not-it".toCharArray()));
         assertTrue(wrong.getMessage().startsWith("cannot open TLS keystore " + keystore), wrong.getMessage());
         var missing = assertThrows(TlsContexts.TlsSetupException.class, () -> TlsContexts.server(dir.resolve("none.p12"), PASSWORD.toCharArray()));

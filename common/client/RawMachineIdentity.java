@@ -85,7 +85,7 @@ public final class RawMachineIdentity {
     static final java.time.Duration COMMAND_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     /** The real file system and processes. */
-    private enum SystemAccessImpl implements SystemAccess {
+    enum SystemAccessImpl implements SystemAccess {
         INSTANCE;
 
         @Override
@@ -99,6 +99,11 @@ public final class RawMachineIdentity {
 
         @Override
         public Optional<String> runCommand(List<String> command) {
+            return runCommand(command, COMMAND_TIMEOUT);
+        }
+
+        /** The command's output when it exits 0 within the timeout, else empty (it is stopped). */
+        Optional<String> runCommand(List<String> command, java.time.Duration timeout) {
             try {
                 Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 process.getOutputStream().close();
@@ -110,7 +115,7 @@ public final class RawMachineIdentity {
                         return null;
                     }
                 });
-                if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     return Optional.empty();
                 }

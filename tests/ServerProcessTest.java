@@ -95,8 +95,7 @@ class ServerProcessTest {
         String db = dir.resolve("proofs.db").toString();
         assertEquals("401 PROOF_REQUIRED", unsignedCheck(Map.of("SEEK_REQUIRE_PROOF", "true"), "--db", db, "--host", "127.0.0.1", "--port", "0"));
         assertEquals("401 PROOF_REQUIRED", unsignedCheck(Map.of(), "--require-proof", "--db", db, "--host", "127.0.0.1", "--port", "0"));
-        // By default version 1 is accepted: startsFromEnvironmentSettingsAnswersAndStopsCleanlyOnSigterm and the
-        // in-process tests show it, at no cost of a third server start here.
+        // By default version 1 is accepted: releaseAfterMovesAnIdleBinding... logs in with one, so no third start here.
     }
 
     @Test

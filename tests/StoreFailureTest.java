@@ -54,6 +54,29 @@ class StoreFailureTest {
         }
     }
 
+    /**
+     * Another process holds SQLite's write lock past the busy timeout just as an attempt settles
+     * (an admin's long transaction, a backup): that settle fails, and the store must work again
+     * as soon as the lock is gone, not stay broken until a restart.
+     */
+    @Test
+    void aWriteLockHeldPastTheBusyTimeoutDuringASettleLeavesTheStoreUsableAfterwards() throws Exception {
+        Path file = dir.resolve("held.db");
+        try (var store = Store.open("jdbc:sqlite:" + file + "?busy_timeout=100")) {
+            var budgets = new FailureBudgets(store);
+            var admitted = (FailureBudgets.Admitted) budgets.reserve("alice", FailureBudgets.Origin.ELSEWHERE, "192.0.2.1");
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                other.setAutoCommit(false);
+                other.createStatement().execute("UPDATE failure_counters SET failures = failures");  // holds the write lock
+                budgets.settle(admitted, FailureBudgets.Outcome.FAILED);  // cannot write: logged, not thrown
+                other.rollback();
+            }
+            assertInstanceOf(FailureBudgets.Admitted.class, budgets.reserve("bob", FailureBudgets.Origin.ELSEWHERE, "192.0.2.2"));
+            assertTrue(store.findUser("nobody").isEmpty());
+            assertTrue(store.addUser("carol", "h"));
+        }
+    }
+
     /** contract section 7: an outage answers every request with 503, and is logged like the other cheap answers. */
     @Test
     void anOutageIsSummarisedNotLoggedOneLinePerRequest() throws Exception {

@@ -73,12 +73,17 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private final DbClient db;
+    /** The client in use; replaced by a fresh one after a SQLite transaction failed (see {@link #renewAfterFailedTransaction}). */
+    private volatile DbClient db;
+    private final java.util.function.Supplier<DbClient> connect;
     private final String name;
+    private final StoreDialect dialect;
 
-    private Store(DbClient db, String name) {
-        this.db = db;
+    private Store(java.util.function.Supplier<DbClient> connect, String name, StoreDialect dialect) {
+        this.connect = connect;
+        this.db = connect.get();
         this.name = name;
+        this.dialect = dialect;
     }
 
     /** Opens (creating the SQLite file when needed) and migrates the store named by a --db setting. */
@@ -122,20 +127,20 @@ public final class Store implements AutoCloseable {
             if (newFile.isPresent()) createOwnerOnly(newFile.get(), shown);
         }
         Config config = clientConfig(url, password, dialect);
-        DbClient db;
+        var statements = Statements.all(dialect);
+        Store store;
         try {
-            db = DbClient.builder(config.get("db")).statements(Statements.all(dialect)).build();
+            store = new Store(() -> DbClient.builder(config.get("db")).statements(statements).build(), shown, dialect);
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store at " + shown + ": " + rootMessage(e), e);
         }
-        var store = new Store(db, shown);
         try {
-            store.run(() -> {
-                Schema.migrate(db, dialect);
+            run(() -> {
+                Schema.migrate(store.db, dialect);
                 return null;
             });
         } catch (StoreException e) {
-            db.close();
+            store.close();
             throw new StoreException("cannot open the store at " + shown + ": " + e.getMessage(), e);
         }
         return store;
@@ -363,9 +368,28 @@ public final class Store implements AutoCloseable {
                 return decision.result();
             } catch (RuntimeException e) {
                 rollbackQuietly(tx);
+                renewAfterFailedTransaction();
                 throw e;
             }
         });
+    }
+
+    /**
+     * When SQLite cannot begin a transaction (another process held the write lock past the busy
+     * timeout), sqlite-jdbc is left believing one is open: every later statement on that
+     * connection fails, and the pool's one connection is never given back. A fresh client is
+     * made for the requests that follow; the old one is closed aside, off the request's path.
+     */
+    private void renewAfterFailedTransaction() {
+        if (dialect != StoreDialect.SQLITE) return;
+        DbClient old;
+        synchronized (this) {
+            old = db;
+            db = connect.get();
+        }
+        var closer = new Thread(old::close, "seek-store-renewal");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /**

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * there are cores. The load is spread over 256 users, each from its own machine, device
  * key and (through X-Forwarded-For, believed from loopback) address, so no budget limits
  * it; only answers of 200 count. Each server runs as `./jbang server.java`, with extra JVM
- * options where a row names them; its full collections are read with jstat.
+ * options where a row names them; its full collections are read with jstat, and the CPU
+ * time of its threads from /proc. The headers are signed before each timed part, since the
+ * load generator shares the cores with the server; its own CPU per login is shown beside.
  *
  *   ./jbang bench/LoginBench.java [seconds] [connections] [label=JVM-OPTIONS ...]
  *   (default 15 s, 8 connections; rows: the shipped options with signed headers, then unsigned)
@@ -36,10 +38,14 @@ class LoginBench {
 
     static final int USERS = 256;
     static final String PASSWORD = "bench-login-Pa55word";
+    static final int WARM_UP_SECONDS = 10;
+    /** The longest stretch of load whose headers are signed before it (proofs are fresh for 60 s). */
+    static final int SEGMENT_SECONDS = 20;
 
     record Row(String label, String javaOptions, boolean signed) {}
 
-    record Figure(Row row, double loginsPerSecond, long others, String fullGcs, String gcSeconds, long peakRssMiB) {}
+    record Figure(Row row, double loginsPerSecond, long others, String fullGcs, String gcSeconds, long peakRssMiB,
+                  double hashCpuMsPerLogin, double otherServerCpuMsPerLogin, double benchCpuMsPerLogin) {}
 
     public static void main(String[] args) throws Exception {
         Logging.configure(java.util.logging.Level.WARNING);
@@ -56,7 +62,8 @@ class LoginBench {
         Path dir = Files.createTempDirectory("seek-login-bench");
         var keys = new ArrayList<KeyPair>();
         for (int i = 0; i < USERS; i++) keys.add(DeviceKeys.generate());
-        double limitBefore = hashLimit(3);
+        // The machine's speed drifts: each row is held against the limit measured just before and just after it.
+        var limits = new ArrayList<Double>(List.of(hashLimit(3)));
         var figures = new ArrayList<Figure>();
         for (var row : rows) {
             Path db = dir.resolve("bench-" + figures.size() + ".db");
@@ -64,18 +71,25 @@ class LoginBench {
                 String hash = new PasswordHasher().hash(PASSWORD);  // one hash for all: each verify costs the same
                 for (int i = 0; i < USERS; i++) store.addUser("user" + i, hash);
             }
-            figures.add(measure(row, db, seconds, connections, keys, dir));
+            figures.add(measure(row, db, seconds, connections, limits.getLast(), keys, dir));
+            limits.add(hashLimit(3));
         }
-        double limitAfter = hashLimit(3);
-        double limit = (limitBefore + limitAfter) / 2;
 
-        System.out.printf(Locale.ROOT, "%nvalid logins, %d connections, %d s each, %d users; hash-bound limit in this process: %.1f/s"
-                + " (%.1f before, %.1f after)%n", connections, seconds, USERS, limit, limitBefore, limitAfter);
-        System.out.printf(Locale.ROOT, "%-34s %9s %9s %8s %9s %8s %s%n", "server", "200s/s", "of limit", "full GCs", "GC s", "peak RSS", "other answers");
-        for (var f : figures) {
-            System.out.printf(Locale.ROOT, "%-34s %9.1f %9.2f %8s %9s %5d MiB %d%n", f.row().label(), f.loginsPerSecond(),
-                    f.loginsPerSecond() / limit, f.fullGcs(), f.gcSeconds(), f.peakRssMiB(), f.others());
+        System.out.printf(Locale.ROOT, "%nvalid logins, %d connections, %d s each, %d users; hash-bound limit in this process, per row:"
+                + " Argon2id verifies per second on %d threads, measured just before and just after the row%n",
+                connections, seconds, USERS, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-24s %7s %7s %8s %8s %6s %8s %12s %12s %12s %s%n", "server", "200s/s", "limit", "of limit", "full GCs",
+                "GC s", "peak RSS", "hash ms/200", "rest ms/200", "bench ms/200", "other answers");
+        for (int i = 0; i < figures.size(); i++) {
+            var f = figures.get(i);
+            double limit = (limits.get(i) + limits.get(i + 1)) / 2;
+            System.out.printf(Locale.ROOT, "%-24s %7.1f %7.1f %8.2f %8s %6s %4d MiB %12.1f %12.1f %12.1f %d%n", f.row().label(),
+                    f.loginsPerSecond(), limit, f.loginsPerSecond() / limit, f.fullGcs(), f.gcSeconds(), f.peakRssMiB(),
+                    f.hashCpuMsPerLogin(), f.otherServerCpuMsPerLogin(), f.benchCpuMsPerLogin(), f.others());
         }
+        System.out.printf(Locale.ROOT, "in-process: %.1f ms of CPU per hash (mean of the limits); per row, CPU per 200 of the server's"
+                + " hashing threads, of the rest of the server, and of this load generator%n",
+                Runtime.getRuntime().availableProcessors() * 1000 / limits.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -103,7 +117,7 @@ class LoginBench {
         return done.get() / ((System.nanoTime() - began) / 1e9);
     }
 
-    static Figure measure(Row row, Path db, int seconds, int connections, List<KeyPair> keys, Path dir) throws Exception {
+    static Figure measure(Row row, Path db, int seconds, int connections, double limit, List<KeyPair> keys, Path dir) throws Exception {
         var command = new ArrayList<>(List.of(Path.of("jbang").toAbsolutePath().toString()));
         for (String option : row.javaOptions().split("\\s+")) if (!option.isBlank()) command.add("--java-options=" + option);
         command.addAll(List.of("server.java", "--db", db.toString(), "--host", "127.0.0.1", "--port", "0", "--trusted-proxies", "127.0.0.1"));
@@ -119,20 +133,35 @@ class LoginBench {
             URI check = URI.create(line.strip().replaceFirst(".* listening on ", "") + "/check");
             long javaPid = javaProcess(server.toHandle());
 
-            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             var next = new AtomicLong();
-            load(http, check, row, keys, connections, 3, next, new AtomicLong(), new AtomicLong());  // warm-up, not counted
+            // Not counted: the first seconds, while the JIT compiles most of what a login runs.
+            load(http, check, row, keys, connections, WARM_UP_SECONDS, prepare(row, keys, next, (int) (2 * limit * WARM_UP_SECONDS)),
+                    next, new AtomicLong(), new AtomicLong());
             String gcBefore = jstat(javaPid);
             var ok = new AtomicLong();
             var others = new AtomicLong();
-            long began = System.nanoTime();
-            load(http, check, row, keys, connections, seconds, next, ok, others);
-            double elapsed = (System.nanoTime() - began) / 1e9;
+            double elapsed = 0, serverCpuMs = 0, hashCpuMs = 0, benchCpuMs = 0;
+            // In parts short enough that every header signed before its part is still fresh when sent.
+            for (int left = seconds; left > 0; left -= SEGMENT_SECONDS) {
+                int part = Math.min(left, SEGMENT_SECONDS);
+                var prepared = prepare(row, keys, next, (int) (2 * limit * part) + 2 * connections);
+                long serverCpuBefore = cpuNanos(javaPid);
+                long hashCpuBefore = cpuNanos(javaPid, "seek-hash-");
+                long benchCpuBefore = cpuNanos(ProcessHandle.current().pid());
+                long began = System.nanoTime();
+                load(http, check, row, keys, connections, part, prepared, next, ok, others);
+                elapsed += (System.nanoTime() - began) / 1e9;
+                serverCpuMs += (cpuNanos(javaPid) - serverCpuBefore) / 1e6;
+                hashCpuMs += (cpuNanos(javaPid, "seek-hash-") - hashCpuBefore) / 1e6;
+                benchCpuMs += (cpuNanos(ProcessHandle.current().pid()) - benchCpuBefore) / 1e6;
+            }
             String[] before = gcBefore.split("\\s+");
             String[] after = jstat(javaPid).split("\\s+");
             long peak = peakRssMiB(javaPid);
             return new Figure(row, ok.get() / elapsed, others.get(), Long.toString(Long.parseLong(after[0]) - Long.parseLong(before[0])),
-                    String.format(Locale.ROOT, "%.2f", Double.parseDouble(after[1]) - Double.parseDouble(before[1])), peak);
+                    String.format(Locale.ROOT, "%.2f", Double.parseDouble(after[1]) - Double.parseDouble(before[1])), peak,
+                    hashCpuMs / Math.max(1, ok.get()), (serverCpuMs - hashCpuMs) / Math.max(1, ok.get()), benchCpuMs / Math.max(1, ok.get()));
         } finally {
             server.toHandle().descendants().forEach(ProcessHandle::destroy);
             server.destroy();
@@ -140,33 +169,54 @@ class LoginBench {
         }
     }
 
-    /** Valid checks over this many connections for this long, counting 200s and the rest. */
-    static void load(HttpClient http, URI check, Row row, List<KeyPair> keys, int connections, int seconds,
+    /** One request's headers, made before the timing starts. */
+    record Prepared(String header, String forwardedFor) {}
+
+    /**
+     * Headers for the next so many checks, signed now: the load generator shares the cores
+     * with the server, and signing while timed would take from the server what the figure
+     * should measure. Each proof is fresh for the server's 60 s window and has its own nonce.
+     */
+    static List<Prepared> prepare(Row row, List<KeyPair> keys, AtomicLong next, int count) {
+        var prepared = new ArrayList<Prepared>(count);
+        for (int i = 0; i < count; i++) {
+            int user = (int) (next.getAndIncrement() % USERS);
+            String credentials = HeaderCodec.encode("user" + user, PASSWORD, String.format("%064x", user + 1));
+            String header = row.signed()
+                    ? DeviceProof.signedHeader(credentials, keys.get(user).getPublic(), keys.get(user).getPrivate(), Instant.now())
+                    : credentials;
+            prepared.add(new Prepared(header, "10.9." + (user / 250) + "." + (user % 250)));
+        }
+        return prepared;
+    }
+
+    /**
+     * Valid checks over this many connections for this long, counting 200s and the rest.
+     * The headers were signed beforehand (see {@link #prepare}); should the server answer
+     * faster than they last, the rest are signed as they are sent.
+     */
+    static void load(HttpClient http, URI check, Row row, List<KeyPair> keys, int connections, int seconds, List<Prepared> prepared,
                      AtomicLong next, AtomicLong ok, AtomicLong others) throws Exception {
-        {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int c = 0; c < connections; c++) {
-                    pool.submit(() -> {
-                        while (System.nanoTime() < deadline) {
-                            int user = (int) (next.getAndIncrement() % USERS);
-                            String credentials = HeaderCodec.encode("user" + user, PASSWORD, String.format("%064x", user + 1));
-                            String header = row.signed()
-                                    ? DeviceProof.signedHeader(credentials, keys.get(user).getPublic(), keys.get(user).getPrivate(), Instant.now())
-                                    : credentials;
-                            var request = HttpRequest.newBuilder(check).timeout(Duration.ofSeconds(30))
-                                    .header(HeaderCodec.HEADER_NAME, header)
-                                    .header("X-Forwarded-For", "10.9." + (user / 250) + "." + (user % 250)).GET().build();
-                            try {
-                                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                                (status == 200 ? ok : others).incrementAndGet();
-                            } catch (Exception e) {
-                                others.incrementAndGet();
-                            }
+        var taken = new AtomicLong();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < connections; c++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        int index = (int) taken.getAndIncrement();
+                        var request = index < prepared.size() ? prepared.get(index) : prepare(row, keys, next, 1).get(0);
+                        var send = HttpRequest.newBuilder(check).timeout(Duration.ofSeconds(30))
+                                .header(HeaderCodec.HEADER_NAME, request.header())
+                                .header("X-Forwarded-For", request.forwardedFor()).GET().build();
+                        try {
+                            int status = http.send(send, HttpResponse.BodyHandlers.discarding()).statusCode();
+                            (status == 200 ? ok : others).incrementAndGet();
+                        } catch (Exception e) {
+                            others.incrementAndGet();
                         }
-                        return null;
-                    });
-                }
+                    }
+                    return null;
+                });
             }
         }
     }
@@ -189,6 +239,32 @@ class LoginBench {
         int fgc = List.of(header).indexOf("FGC");
         int fgct = List.of(header).indexOf("FGCT");
         return values[fgc] + " " + values[fgct];
+    }
+
+    /** User and system CPU time of a process so far, from /proc (the clock ticks are 1/100 s on Linux). */
+    static long cpuNanos(long pid) throws Exception {
+        return cpuNanos(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** The same for the threads of a process whose names begin so (the server's hashing pool is "seek-hash-N"). */
+    static long cpuNanos(long pid, String threadName) throws Exception {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith(threadName)) sum += cpuNanos(task.resolve("stat"));
+                } catch (java.io.IOException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static long cpuNanos(Path stat) throws java.io.IOException {
+        String line = Files.readString(stat);
+        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
 
     static long peakRssMiB(long pid) throws Exception {

@@ -21,6 +21,21 @@ class StoreDialectTest {
     }
 
     @Test
+    void aTuningSettingInTheUrlWinsOverOursAndTheOnesCorrectnessRestsOnAreAlwaysOurs() {
+        var defaults = StoreDialect.SQLITE.poolProperties("jdbc:sqlite:/var/lib/seek/seek.db");
+        assertEquals("5000", defaults.get("dataSource.busy_timeout"));
+        assertEquals("NORMAL", defaults.get("dataSource.synchronous"));
+        var tuned = StoreDialect.SQLITE.poolProperties("jdbc:sqlite:/var/lib/seek/seek.db?BUSY_TIMEOUT=2000&synchronous=FULL&transaction_mode=DEFERRED");
+        assertFalse(tuned.containsKey("dataSource.busy_timeout"), "the URL's busy_timeout is the driver's to read");
+        assertFalse(tuned.containsKey("dataSource.synchronous"));
+        assertEquals("IMMEDIATE", tuned.get("dataSource.transaction_mode"), "BEGIN IMMEDIATE stays, whatever the URL says");
+        assertEquals("WAL", tuned.get("dataSource.journal_mode"));
+        assertEquals("1", tuned.get("maximumPoolSize"));
+        assertEquals(java.util.Set.of("user", "sockettimeout"), StoreDialect.urlSettings("jdbc:postgresql://db/seek?user=seek&socketTimeout=3"));
+        assertEquals(java.util.Set.of(), StoreDialect.urlSettings("jdbc:sqlite:seek.db"));
+    }
+
+    @Test
     void theSqliteFileOfAUrlIsFoundWithoutItsSettings() {
         assertEquals(Optional.of(Path.of("/var/lib/seek/seek.db")), StoreDialect.sqliteFile("jdbc:sqlite:/var/lib/seek/seek.db?busy_timeout=2000"));
         assertEquals(Optional.of(Path.of("rel.db").toAbsolutePath()), StoreDialect.sqliteFile("jdbc:sqlite:rel.db"));

@@ -158,7 +158,7 @@ public final class Store implements AutoCloseable {
         if (password != null) settings.put("db.connection.password", password);
         settings.put("db.connection.poolName", "seek-auth");
         settings.put("db.connection.connectionTimeout", "5000");
-        dialect.poolProperties().forEach((key, value) -> settings.put("db.connection." + key, value));
+        dialect.poolProperties(url).forEach((key, value) -> settings.put("db.connection." + key, value));
         return Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()

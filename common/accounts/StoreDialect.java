@@ -93,9 +93,31 @@ enum StoreDialect {
         return jdbcUrl.replaceAll("(?i)([?&;])password=[^&;]*&?", "$1").replaceAll("[?&;]$", "");
     }
 
-    /** Hikari pool properties (Hikari's own names; "dataSource." ones go to the driver). */
-    Map<String, String> poolProperties() {
-        return poolProperties;
+    /** Driver settings of ours that a JDBC URL may give instead: tuning, where ours are only defaults. */
+    private static final java.util.Set<String> URL_MAY_SET = java.util.Set.of("busy_timeout", "synchronous");
+
+    /**
+     * Hikari pool properties for this URL (Hikari's own names; "dataSource." ones go to the
+     * driver). sqlite-jdbc lets such a property win over the same setting in the URL, so a
+     * tuning setting the URL gives (?busy_timeout=2000) is left out here; the settings the
+     * store's correctness rests on (WAL, BEGIN IMMEDIATE, foreign keys) are always ours.
+     */
+    Map<String, String> poolProperties(String jdbcUrl) {
+        var given = urlSettings(jdbcUrl);
+        var properties = new java.util.HashMap<>(poolProperties);
+        properties.keySet().removeIf(key -> key.startsWith("dataSource.")
+                && URL_MAY_SET.contains(key.substring("dataSource.".length())) && given.contains(key.substring("dataSource.".length())));
+        return Map.copyOf(properties);
+    }
+
+    /** The names of the settings in a JDBC URL's query (after ?, split at & or ;), in lower case. */
+    static java.util.Set<String> urlSettings(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        if (query < 0) return java.util.Set.of();
+        return java.util.Arrays.stream(jdbcUrl.substring(query + 1).split("[&;]"))
+                .map(pair -> pair.split("=", 2)[0].toLowerCase(java.util.Locale.ROOT))
+                .filter(name -> !name.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** Appended to a SELECT that reads rows to update in the same transaction. */

@@ -87,7 +87,7 @@ class server implements Callable<Integer> {
         SeekAuthServer server;
         try {
             server = SeekAuthServer.start(new SeekAuthServer.Settings(db, System.getenv("SEEK_DB_PASSWORD"), host, port, tls,
-                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC(), rules));
+                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC(), rules, AuthServer.IDLE_CONNECTION_TIMEOUT));
         } catch (Store.StoreException | AuthServer.ListenException e) {
             return fail(e.getMessage());
         }

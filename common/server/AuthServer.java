@@ -24,7 +24,7 @@ public final class AuthServer {
     private static final String WWW_AUTHENTICATE = HeaderCodec.HEADER_NAME + " realm=\"check\"";
 
     /** A connection without a request line for this long is closed, idle keep-alive included (contract section 7). */
-    static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
     private AuthServer() {}
 
@@ -40,7 +40,8 @@ public final class AuthServer {
      * Throws {@link ListenException} when the address cannot be bound: Helidon itself only logs
      * that and reports port -1.
      */
-    public static WebServer start(String host, int port, SSLContext sslContext, CheckService service, ClientAddress clientAddress) {
+    public static WebServer start(String host, int port, SSLContext sslContext, CheckService service, ClientAddress clientAddress,
+                                  Duration idleConnectionTimeout) {
         if (port != 0) probe(host, port);
         var builder = WebServer.builder()
                 .host(host)
@@ -51,7 +52,7 @@ public final class AuthServer {
                 // closes a client that trickles its request line, and an idle keep-alive alike.
                 // Neither it nor the socket read timeout reaches a client that stalls after its
                 // request line; see the README (nginx's client_header_timeout covers that).
-                .idleConnectionTimeout(IDLE_CONNECTION_TIMEOUT)
+                .idleConnectionTimeout(idleConnectionTimeout)
                 .idleConnectionPeriod(Duration.ofSeconds(1))
                 .routing(routing -> routes(routing, service, clientAddress));
         if (sslContext != null) {

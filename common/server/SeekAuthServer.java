@@ -12,30 +12,37 @@ public final class SeekAuthServer implements AutoCloseable {
     /**
      * What a server is made of. dbPassword and tls may be null; port 0 picks a free one.
      * The clock is the decision's: budgets, proof times, binding times (tests move one by hand).
+     * idleConnectionTimeout is the contract's 10 s ({@link AuthServer#IDLE_CONNECTION_TIMEOUT});
+     * tests of the mechanism shorten it rather than wait.
      */
     public record Settings(String db, String dbPassword, String host, int port, SSLContext tls,
-                           ClientAddress clientAddress, HashingGate gate, Clock clock, CheckRules rules) {
+                           ClientAddress clientAddress, HashingGate gate, Clock clock, CheckRules rules,
+                           java.time.Duration idleConnectionTimeout) {
 
         /** On loopback, a free port, plain HTTP, no trusted proxy, the production pool and clock, the default rules. */
         public static Settings onLoopback(String db) {
             return new Settings(db, null, "127.0.0.1", 0, null, ClientAddress.direct(), HashingGate.forThisMachine(),
-                    Clock.systemUTC(), CheckRules.DEFAULT);
+                    Clock.systemUTC(), CheckRules.DEFAULT, AuthServer.IDLE_CONNECTION_TIMEOUT);
         }
 
         public Settings withClientAddress(ClientAddress clientAddress) {
-            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules, idleConnectionTimeout);
         }
 
         public Settings withGate(HashingGate gate) {
-            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules, idleConnectionTimeout);
         }
 
         public Settings withClock(Clock clock) {
-            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules, idleConnectionTimeout);
         }
 
         public Settings withRules(CheckRules rules) {
-            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules);
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules, idleConnectionTimeout);
+        }
+
+        public Settings withIdleConnectionTimeout(java.time.Duration idleConnectionTimeout) {
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules, idleConnectionTimeout);
         }
     }
 
@@ -58,7 +65,8 @@ public final class SeekAuthServer implements AutoCloseable {
         var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store, settings.clock()), settings.gate(),
                 settings.clock(), settings.rules());
         try {
-            return new SeekAuthServer(store, service, AuthServer.start(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress()));
+            return new SeekAuthServer(store, service, AuthServer.start(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress(),
+                    settings.idleConnectionTimeout()));
         } catch (RuntimeException e) {
             service.close();
             store.close();

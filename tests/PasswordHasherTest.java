@@ -57,4 +57,39 @@ class PasswordHasherTest {
         assertFalse(nativeHasher.verify(password + "x", byJava));
         assertFalse(nativeHasher.verify(password, "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA"));
     }
+
+    /** Counts what it is asked to do, and does it in libargon2. */
+    static final class CountingEngine implements PasswordHasher.Engine {
+        final PasswordHasher.Engine real = new PasswordHasher.NativeEngine();
+        final java.util.concurrent.atomic.AtomicInteger hashes = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger verifies = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override public String hash(String password, int memoryKib, int iterations, int parallelism) {
+            hashes.incrementAndGet();
+            return real.hash(password, memoryKib, iterations, parallelism);
+        }
+
+        @Override public boolean verify(String password, String phc) {
+            verifies.incrementAndGet();
+            return real.verify(password, phc);
+        }
+    }
+
+    @Test
+    void theDummyHashIsMadeOnceWhenFirstNeededOrWhenMadeReady() {
+        var engine = new CountingEngine();
+        var hasher = new PasswordHasher(engine, 8, 1, 1);
+        hasher.hash("only a hash");
+        assertEquals(1, engine.hashes.get(), "hashing a new password (the admin CLI) makes no dummy hash");
+        assertFalse(hasher.verify("anything", null));
+        assertFalse(hasher.verify("anything", null));
+        assertEquals(2, engine.hashes.get(), "the dummy hash is made once, for the first unknown user");
+        assertEquals(2, engine.verifies.get());
+
+        var server = new CountingEngine();
+        var ready = new PasswordHasher(server, 8, 1, 1).ready();
+        assertEquals(1, server.hashes.get(), "made at start");
+        assertFalse(ready.verify("anything", "not-a-phc-string"));
+        assertEquals(1, server.hashes.get(), "no request pays for it");
+    }
 }

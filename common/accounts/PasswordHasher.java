@@ -79,10 +79,15 @@ public final class PasswordHasher {
         static final Engine INSTANCE = bestEngine();
     }
 
-    private final Engine engine;
+    /** null until first needed: then the engine chosen for this process (tests give their own). */
+    private volatile Engine engine;
     private final Argon2Function argon2;
-    /** A hash of a random password: unknown users are verified against it, so they cost the same time. */
-    private final String dummyHash;
+    /**
+     * A hash of a random password, made when first needed: unknown users are verified against
+     * it, so they cost the same time. The server makes it at start ({@link #ready}); the admin
+     * CLI, which never verifies, never pays for it.
+     */
+    private volatile String dummyHash;
 
     public PasswordHasher() {
         this(MEMORY_KIB, ITERATIONS, PARALLELISM);
@@ -90,25 +95,48 @@ public final class PasswordHasher {
 
     /** Other parameters exist for tests of re-hashing; production code uses the defaults. */
     PasswordHasher(int memoryKib, int iterations, int parallelism) {
-        this(SharedEngine.INSTANCE, memoryKib, iterations, parallelism);
+        this(null, memoryKib, iterations, parallelism);
     }
 
     PasswordHasher(Engine engine, int memoryKib, int iterations, int parallelism) {
         this.engine = engine;
         this.argon2 = Argon2Function.getInstance(memoryKib, iterations, parallelism, HASH_BYTES, Argon2.ID, Argon2Function.ARGON2_VERSION_13);
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        this.dummyHash = hash(Base64.getEncoder().encodeToString(random));
+    }
+
+    private Engine engine() {
+        Engine chosen = engine;
+        if (chosen == null) engine = chosen = SharedEngine.INSTANCE;
+        return chosen;
+    }
+
+    private String dummyHash() {
+        String made = dummyHash;
+        if (made == null) {
+            synchronized (this) {
+                if ((made = dummyHash) == null) {
+                    byte[] random = new byte[24];
+                    new SecureRandom().nextBytes(random);
+                    dummyHash = made = hash(Base64.getEncoder().encodeToString(random));
+                }
+            }
+        }
+        return made;
+    }
+
+    /** Loads the engine and makes the dummy hash now, so that no request pays for them. */
+    public PasswordHasher ready() {
+        dummyHash();
+        return this;
     }
 
     /** Which Argon2 code runs: "libargon2" or "password4j". */
     public String engineName() {
-        return engine instanceof NativeEngine ? "libargon2" : "password4j";
+        return engine() instanceof NativeEngine ? "libargon2" : "password4j";
     }
 
     /** A PHC string for this (already NFC-normalised) password, with a fresh random salt. */
     public String hash(String password) {
-        return engine.hash(password, argon2.getMemory(), argon2.getIterations(), argon2.getParallelism());
+        return engine().hash(password, argon2.getMemory(), argon2.getIterations(), argon2.getParallelism());
     }
 
     /**
@@ -118,13 +146,13 @@ public final class PasswordHasher {
      */
     public boolean verify(String password, String storedHash) {
         if (storedHash == null) {
-            engine.verify(password, dummyHash);
+            engine().verify(password, dummyHash());
             return false;
         }
         try {
-            return engine.verify(password, storedHash);
+            return engine().verify(password, storedHash);
         } catch (RuntimeException unreadableHash) {
-            engine.verify(password, dummyHash);
+            engine().verify(password, dummyHash());
             return false;
         }
     }

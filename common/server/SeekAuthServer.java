@@ -62,7 +62,7 @@ public final class SeekAuthServer implements AutoCloseable {
      */
     public static SeekAuthServer start(Settings settings) {
         Store store = Store.open(settings.db(), settings.dbPassword());
-        var service = new CheckService(store, new PasswordHasher(), new FailureBudgets(store, settings.clock()), settings.gate(),
+        var service = new CheckService(store, new PasswordHasher().ready(), new FailureBudgets(store, settings.clock()), settings.gate(),
                 settings.clock(), settings.rules());
         try {
             return new SeekAuthServer(store, service, AuthServer.start(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress(),

@@ -7,6 +7,8 @@
 //DEPS org.junit.platform:junit-platform-launcher
 //SOURCES ../common/*/*.java
 //SOURCES support/*.java
+// The admin script itself, so that UserAdminCommandTest runs its command line in this JVM.
+//SOURCES ../useradmin.java
 //SOURCES *Test.java
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;

@@ -6,9 +6,6 @@
 //RUNTIME_OPTIONS -Xmx1g -Xmn768m -XX:+UseParallelGC
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -38,14 +35,18 @@ class LoginBench {
 
     static final int USERS = 256;
     static final String PASSWORD = "bench-login-Pa55word";
-    static final int WARM_UP_SECONDS = 10;
+    /** Load before the timing, in parts of this length, until the JIT has settled or for at most MAX_WARM_UP_SECONDS. */
+    static final int WARM_UP_PART_SECONDS = 5;
+    static final int MAX_WARM_UP_SECONDS = 60;
+    /** Settled: the server's JIT compiler threads used less than this share of one core over the last part. */
+    static final double JIT_SETTLED = 0.05;
     /** The longest stretch of load whose headers are signed before it (proofs are fresh for 60 s). */
     static final int SEGMENT_SECONDS = 20;
 
     record Row(String label, String javaOptions, boolean signed) {}
 
-    record Figure(Row row, double loginsPerSecond, long others, String fullGcs, String gcSeconds, long peakRssMiB,
-                  double hashCpuMsPerLogin, double otherServerCpuMsPerLogin, double benchCpuMsPerLogin) {}
+    record Figure(Row row, int warmUpSeconds, double loginsPerSecond, long others, String fullGcs, String gcSeconds, long peakRssMiB,
+                  double hashCpuMsPerLogin, double otherServerCpuMsPerLogin, double jitCpuMsPerLogin, double benchCpuMsPerLogin) {}
 
     public static void main(String[] args) throws Exception {
         Logging.configure(java.util.logging.Level.WARNING);
@@ -78,17 +79,17 @@ class LoginBench {
         System.out.printf(Locale.ROOT, "%nvalid logins, %d connections, %d s each, %d users; hash-bound limit in this process, per row:"
                 + " Argon2id verifies per second on %d threads, measured just before and just after the row%n",
                 connections, seconds, USERS, Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-24s %7s %7s %8s %8s %6s %8s %12s %12s %12s %s%n", "server", "200s/s", "limit", "of limit", "full GCs",
-                "GC s", "peak RSS", "hash ms/200", "rest ms/200", "bench ms/200", "other answers");
+        System.out.printf(Locale.ROOT, "%-24s %7s %7s %7s %8s %8s %6s %8s %12s %12s %11s %12s %s%n", "server", "warm-up", "200s/s", "limit", "of limit", "full GCs",
+                "GC s", "peak RSS", "hash ms/200", "rest ms/200", "JIT ms/200", "bench ms/200", "other answers");
         for (int i = 0; i < figures.size(); i++) {
             var f = figures.get(i);
             double limit = (limits.get(i) + limits.get(i + 1)) / 2;
-            System.out.printf(Locale.ROOT, "%-24s %7.1f %7.1f %8.2f %8s %6s %4d MiB %12.1f %12.1f %12.1f %d%n", f.row().label(),
-                    f.loginsPerSecond(), limit, f.loginsPerSecond() / limit, f.fullGcs(), f.gcSeconds(), f.peakRssMiB(),
-                    f.hashCpuMsPerLogin(), f.otherServerCpuMsPerLogin(), f.benchCpuMsPerLogin(), f.others());
+            System.out.printf(Locale.ROOT, "%-24s %5d s %7.1f %7.1f %8.2f %8s %6s %4d MiB %12.1f %12.1f %11.1f %12.1f %d%n", f.row().label(),
+                    f.warmUpSeconds(), f.loginsPerSecond(), limit, f.loginsPerSecond() / limit, f.fullGcs(), f.gcSeconds(), f.peakRssMiB(),
+                    f.hashCpuMsPerLogin(), f.otherServerCpuMsPerLogin(), f.jitCpuMsPerLogin(), f.benchCpuMsPerLogin(), f.others());
         }
         System.out.printf(Locale.ROOT, "in-process: %.1f ms of CPU per hash (mean of the limits); per row, CPU per 200 of the server's"
-                + " hashing threads, of the rest of the server, and of this load generator%n",
+                + " hashing threads, of the rest of the server, of its JIT compiler threads, and of this load generator%n",
                 Runtime.getRuntime().availableProcessors() * 1000 / limits.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -133,35 +134,43 @@ class LoginBench {
             URI check = URI.create(line.strip().replaceFirst(".* listening on ", "") + "/check");
             long javaPid = javaProcess(server.toHandle());
 
-            var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             var next = new AtomicLong();
-            // Not counted: the first seconds, while the JIT compiles most of what a login runs.
-            load(http, check, row, keys, connections, WARM_UP_SECONDS, prepare(row, keys, next, (int) (2 * limit * WARM_UP_SECONDS)),
-                    next, new AtomicLong(), new AtomicLong());
+            // Not counted: the first half minute or so of a server's life, while the JIT compiles what
+            // a login runs (it took up to a sixth of the cores); a long-running server is past it.
+            int warmedUp = 0;
+            for (double jitShare = 1; jitShare >= JIT_SETTLED && warmedUp < MAX_WARM_UP_SECONDS; warmedUp += WARM_UP_PART_SECONDS) {
+                var prepared = prepare(row, keys, next, (int) (2 * limit * WARM_UP_PART_SECONDS));
+                long jitBefore = jitCpuNanos(javaPid);
+                load(check, row, keys, connections, WARM_UP_PART_SECONDS, prepared, next, new AtomicLong(), new AtomicLong());
+                jitShare = (jitCpuNanos(javaPid) - jitBefore) / 1e9 / WARM_UP_PART_SECONDS;
+            }
             String gcBefore = jstat(javaPid);
             var ok = new AtomicLong();
             var others = new AtomicLong();
-            double elapsed = 0, serverCpuMs = 0, hashCpuMs = 0, benchCpuMs = 0;
+            double elapsed = 0, serverCpuMs = 0, hashCpuMs = 0, jitCpuMs = 0, benchCpuMs = 0;
             // In parts short enough that every header signed before its part is still fresh when sent.
             for (int left = seconds; left > 0; left -= SEGMENT_SECONDS) {
                 int part = Math.min(left, SEGMENT_SECONDS);
                 var prepared = prepare(row, keys, next, (int) (2 * limit * part) + 2 * connections);
                 long serverCpuBefore = cpuNanos(javaPid);
                 long hashCpuBefore = cpuNanos(javaPid, "seek-hash-");
+                long jitCpuBefore = jitCpuNanos(javaPid);
                 long benchCpuBefore = cpuNanos(ProcessHandle.current().pid());
                 long began = System.nanoTime();
-                load(http, check, row, keys, connections, part, prepared, next, ok, others);
+                load(check, row, keys, connections, part, prepared, next, ok, others);
                 elapsed += (System.nanoTime() - began) / 1e9;
                 serverCpuMs += (cpuNanos(javaPid) - serverCpuBefore) / 1e6;
                 hashCpuMs += (cpuNanos(javaPid, "seek-hash-") - hashCpuBefore) / 1e6;
+                jitCpuMs += (jitCpuNanos(javaPid) - jitCpuBefore) / 1e6;
                 benchCpuMs += (cpuNanos(ProcessHandle.current().pid()) - benchCpuBefore) / 1e6;
             }
             String[] before = gcBefore.split("\\s+");
             String[] after = jstat(javaPid).split("\\s+");
             long peak = peakRssMiB(javaPid);
-            return new Figure(row, ok.get() / elapsed, others.get(), Long.toString(Long.parseLong(after[0]) - Long.parseLong(before[0])),
+            return new Figure(row, warmedUp, ok.get() / elapsed, others.get(), Long.toString(Long.parseLong(after[0]) - Long.parseLong(before[0])),
                     String.format(Locale.ROOT, "%.2f", Double.parseDouble(after[1]) - Double.parseDouble(before[1])), peak,
-                    hashCpuMs / Math.max(1, ok.get()), (serverCpuMs - hashCpuMs) / Math.max(1, ok.get()), benchCpuMs / Math.max(1, ok.get()));
+                    hashCpuMs / Math.max(1, ok.get()), (serverCpuMs - hashCpuMs - jitCpuMs) / Math.max(1, ok.get()),
+                    jitCpuMs / Math.max(1, ok.get()), benchCpuMs / Math.max(1, ok.get()));
         } finally {
             server.toHandle().descendants().forEach(ProcessHandle::destroy);
             server.destroy();
@@ -191,28 +200,84 @@ class LoginBench {
     }
 
     /**
+     * One kept-alive HTTP/1.1 connection that sends GET /check with the given headers and
+     * reads the status line, the head and the body (Content-Length, as the server always
+     * sends). The JDK's HttpClient took about 4 ms of CPU a request on the cores the server
+     * hashes on; this takes a few hundredths of that.
+     */
+    static final class Connection implements AutoCloseable {
+        private final URI check;
+        private java.net.Socket socket;
+        private java.io.InputStream in;
+
+        Connection(URI check) {
+            this.check = check;
+        }
+
+        int get(Prepared request) throws java.io.IOException {
+            if (socket == null) {
+                socket = new java.net.Socket(check.getHost(), check.getPort());
+                socket.setSoTimeout(30_000);
+                in = new java.io.BufferedInputStream(socket.getInputStream());
+            }
+            String head = "GET " + check.getRawPath() + " HTTP/1.1\r\nHost: " + check.getHost() + ":" + check.getPort() + "\r\n"
+                    + HeaderCodec.HEADER_NAME + ": " + request.header() + "\r\nX-Forwarded-For: " + request.forwardedFor() + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String statusLine = line();
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            long length = 0;
+            boolean close = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) length = Long.parseLong(lower.substring(15).strip());
+                if (lower.startsWith("connection:") && lower.contains("close")) close = true;
+            }
+            in.skipNBytes(length);
+            if (close) close();  // the next request opens a new connection
+            return status;
+        }
+
+        private String line() throws java.io.IOException {
+            var line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) throw new java.io.EOFException("the server closed the connection");
+                if (c != '\r') line.append((char) c);
+            }
+            return line.toString();
+        }
+
+        @Override public void close() {
+            try {
+                if (socket != null) socket.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
+            socket = null;
+        }
+    }
+
+    /**
      * Valid checks over this many connections for this long, counting 200s and the rest.
      * The headers were signed beforehand (see {@link #prepare}); should the server answer
      * faster than they last, the rest are signed as they are sent.
      */
-    static void load(HttpClient http, URI check, Row row, List<KeyPair> keys, int connections, int seconds, List<Prepared> prepared,
+    static void load(URI check, Row row, List<KeyPair> keys, int connections, int seconds, List<Prepared> prepared,
                      AtomicLong next, AtomicLong ok, AtomicLong others) throws Exception {
         var taken = new AtomicLong();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < connections; c++) {
                 pool.submit(() -> {
-                    while (System.nanoTime() < deadline) {
-                        int index = (int) taken.getAndIncrement();
-                        var request = index < prepared.size() ? prepared.get(index) : prepare(row, keys, next, 1).get(0);
-                        var send = HttpRequest.newBuilder(check).timeout(Duration.ofSeconds(30))
-                                .header(HeaderCodec.HEADER_NAME, request.header())
-                                .header("X-Forwarded-For", request.forwardedFor()).GET().build();
-                        try {
-                            int status = http.send(send, HttpResponse.BodyHandlers.discarding()).statusCode();
-                            (status == 200 ? ok : others).incrementAndGet();
-                        } catch (Exception e) {
-                            others.incrementAndGet();
+                    try (var connection = new Connection(check)) {
+                        while (System.nanoTime() < deadline) {
+                            int index = (int) taken.getAndIncrement();
+                            var request = index < prepared.size() ? prepared.get(index) : prepare(row, keys, next, 1).get(0);
+                            try {
+                                (connection.get(request) == 200 ? ok : others).incrementAndGet();
+                            } catch (java.io.IOException | RuntimeException e) {
+                                others.incrementAndGet();
+                                connection.close();
+                            }
                         }
                     }
                     return null;
@@ -259,6 +324,11 @@ class LoginBench {
             }
         }
         return sum;
+    }
+
+    /** The CPU time of HotSpot's compiler threads ("C1 CompilerThre", "C2 CompilerThre"). */
+    static long jitCpuNanos(long pid) throws Exception {
+        return cpuNanos(pid, "C1 ") + cpuNanos(pid, "C2 ");
     }
 
     private static long cpuNanos(Path stat) throws java.io.IOException {

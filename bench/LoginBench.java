@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * key and (through X-Forwarded-For, believed from loopback) address, so no budget limits
  * it; only answers of 200 count. Each server runs as `./jbang server.java`, with extra JVM
  * options where a row names them; its full collections are read with jstat, and the CPU
- * time of its threads from /proc. The headers are signed before each timed part, since the
- * load generator shares the cores with the server; its own CPU per login is shown beside.
+ * time of its threads from /proc. The timing starts once the server's JIT has settled, as in
+ * a server that has run for a while. The headers are signed before each timed part and sent
+ * over plain kept-alive connections, since the load generator shares the cores with the
+ * server; its own CPU per login is shown beside.
  *
  *   ./jbang bench/LoginBench.java [seconds] [connections] [label=JVM-OPTIONS ...]
  *   (default 15 s, 8 connections; rows: the shipped options with signed headers, then unsigned)

@@ -43,11 +43,13 @@ class LoginBench {
     /** Settled: the server's JIT compiler threads used less than this share of one core over the last part. */
     static final double JIT_SETTLED = 0.05;
     /** The longest stretch of load whose headers are signed before it (proofs are fresh for 60 s). */
-    static final int SEGMENT_SECONDS = 20;
+    static final int SEGMENT_SECONDS = 10;
+    /** How long each measurement of the limit runs, before, between and after the timed parts. */
+    static final int LIMIT_SECONDS = 2;
 
     record Row(String label, String javaOptions, boolean signed) {}
 
-    record Figure(Row row, int warmUpSeconds, double loginsPerSecond, long others, String fullGcs, String gcSeconds, long peakRssMiB,
+    record Figure(Row row, int warmUpSeconds, double loginsPerSecond, double limit, long others, String fullGcs, String gcSeconds, long peakRssMiB,
                   double hashCpuMsPerLogin, double otherServerCpuMsPerLogin, double jitCpuMsPerLogin, double benchCpuMsPerLogin) {}
 
     public static void main(String[] args) throws Exception {
@@ -65,8 +67,7 @@ class LoginBench {
         Path dir = Files.createTempDirectory("seek-login-bench");
         var keys = new ArrayList<KeyPair>();
         for (int i = 0; i < USERS; i++) keys.add(DeviceKeys.generate());
-        // The machine's speed drifts: each row is held against the limit measured just before and just after it.
-        var limits = new ArrayList<Double>(List.of(hashLimit(3)));
+        double firstLimit = hashLimit(3);  // to size the first warm-up's batches of headers
         var figures = new ArrayList<Figure>();
         for (var row : rows) {
             Path db = dir.resolve("bench-" + figures.size() + ".db");
@@ -74,25 +75,24 @@ class LoginBench {
                 String hash = new PasswordHasher().hash(PASSWORD);  // one hash for all: each verify costs the same
                 for (int i = 0; i < USERS; i++) store.addUser("user" + i, hash);
             }
-            figures.add(measure(row, db, seconds, connections, limits.getLast(), keys, dir));
-            limits.add(hashLimit(3));
+            figures.add(measure(row, db, seconds, connections, firstLimit, keys, dir));
         }
 
         System.out.printf(Locale.ROOT, "%nvalid logins, %d connections, %d s each, %d users; hash-bound limit in this process, per row:"
-                + " Argon2id verifies per second on %d threads, measured just before and just after the row%n",
+                + " Argon2id verifies per second on %d threads, measured (server idle) before, between and after its timed parts%n",
                 connections, seconds, USERS, Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-24s %7s %7s %7s %8s %8s %6s %8s %12s %12s %11s %12s %s%n", "server", "warm-up", "200s/s", "limit", "of limit", "full GCs",
                 "GC s", "peak RSS", "hash ms/200", "rest ms/200", "JIT ms/200", "bench ms/200", "other answers");
         for (int i = 0; i < figures.size(); i++) {
             var f = figures.get(i);
-            double limit = (limits.get(i) + limits.get(i + 1)) / 2;
+            double limit = f.limit();
             System.out.printf(Locale.ROOT, "%-24s %5d s %7.1f %7.1f %8.2f %8s %6s %4d MiB %12.1f %12.1f %11.1f %12.1f %d%n", f.row().label(),
                     f.warmUpSeconds(), f.loginsPerSecond(), limit, f.loginsPerSecond() / limit, f.fullGcs(), f.gcSeconds(), f.peakRssMiB(),
                     f.hashCpuMsPerLogin(), f.otherServerCpuMsPerLogin(), f.jitCpuMsPerLogin(), f.benchCpuMsPerLogin(), f.others());
         }
-        System.out.printf(Locale.ROOT, "in-process: %.1f ms of CPU per hash (mean of the limits); per row, CPU per 200 of the server's"
+        System.out.printf(Locale.ROOT, "in-process: %.1f ms of CPU per hash (mean of the rows' limits); per row, CPU per 200 of the server's"
                 + " hashing threads, of the rest of the server, of its JIT compiler threads, and of this load generator%n",
-                Runtime.getRuntime().availableProcessors() * 1000 / limits.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+                Runtime.getRuntime().availableProcessors() * 1000 / figures.stream().mapToDouble(Figure::limit).average().orElseThrow());
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -150,9 +150,15 @@ class LoginBench {
             var ok = new AtomicLong();
             var others = new AtomicLong();
             double elapsed = 0, serverCpuMs = 0, hashCpuMs = 0, jitCpuMs = 0, benchCpuMs = 0;
-            // In parts short enough that every header signed before its part is still fresh when sent.
+            // In parts short enough that every header signed before its part is still fresh when sent,
+            // and that the machine's speed, which drifts by a fifth within a minute on a shared
+            // machine, is about the same in a part as in the limit measured beside it.
+            double limitSum = 0;
+            int limitCount = 0;
             for (int left = seconds; left > 0; left -= SEGMENT_SECONDS) {
                 int part = Math.min(left, SEGMENT_SECONDS);
+                limitSum += hashLimit(LIMIT_SECONDS);
+                limitCount++;
                 var prepared = prepare(row, keys, next, (int) (2 * limit * part) + 2 * connections);
                 long serverCpuBefore = cpuNanos(javaPid);
                 long hashCpuBefore = cpuNanos(javaPid, "seek-hash-");
@@ -166,10 +172,12 @@ class LoginBench {
                 jitCpuMs += (jitCpuNanos(javaPid) - jitCpuBefore) / 1e6;
                 benchCpuMs += (cpuNanos(ProcessHandle.current().pid()) - benchCpuBefore) / 1e6;
             }
+            limitSum += hashLimit(LIMIT_SECONDS);
+            limitCount++;
             String[] before = gcBefore.split("\\s+");
             String[] after = jstat(javaPid).split("\\s+");
             long peak = peakRssMiB(javaPid);
-            return new Figure(row, warmedUp, ok.get() / elapsed, others.get(), Long.toString(Long.parseLong(after[0]) - Long.parseLong(before[0])),
+            return new Figure(row, warmedUp, ok.get() / elapsed, limitSum / limitCount, others.get(), Long.toString(Long.parseLong(after[0]) - Long.parseLong(before[0])),
                     String.format(Locale.ROOT, "%.2f", Double.parseDouble(after[1]) - Double.parseDouble(before[1])), peak,
                     hashCpuMs / Math.max(1, ok.get()), (serverCpuMs - hashCpuMs - jitCpuMs) / Math.max(1, ok.get()),
                     jitCpuMs / Math.max(1, ok.get()), benchCpuMs / Math.max(1, ok.get()));

@@ -1,9 +1,10 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
 //SOURCES common/header/*.java common/cli/*.java common/accounts/*.java common/server/*.java
-// The heap holds what can be live at once: Argon2id's 19 MiB per running hash (the hashing
-// pool is sized to fit, see HashingGate) and Helidon's own. The serial collector keeps
-// the memory beyond the heap small; one collector thread suits a service bound by hashing.
+// The heap holds Helidon's own and the requests in flight: libargon2 keeps Argon2id's 19 MiB
+// per running hash outside it (should only password4j run, the hashing pool is sized to fit,
+// see HashingGate). The serial collector keeps the memory beyond the heap small; one
+// collector thread suits a service bound by hashing.
 //RUNTIME_OPTIONS -Xmx128m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m
 
 import java.nio.file.Path;

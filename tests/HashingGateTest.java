@@ -12,6 +12,17 @@ import org.junit.jupiter.api.Test;
 class HashingGateTest {
 
     @Test
+    void libargon2HashesOnEveryCoreAndPassword4jOnlyAsManyAsTheHeapHolds() {
+        long heap128 = 128L << 20;
+        assertEquals(4, HashingGate.concurrentHashes(4, heap128, false), "libargon2's memory is off the heap");
+        assertEquals(2, HashingGate.concurrentHashes(4, heap128, true), "(128 - 64) / 24 MiB of heap: two password4j hashes");
+        assertEquals(4, HashingGate.concurrentHashes(4, 1L << 30, true));
+        assertEquals(1, HashingGate.concurrentHashes(4, 64L << 20, true), "always at least one");
+        assertEquals(1, HashingGate.concurrentHashes(1, heap128, false));
+        assertFalse(PasswordHasher.hashesOnTheHeap(), "this machine runs libargon2");
+    }
+
+    @Test
     void runsAtMostTheLimitAtOnceAndTurnsAwayPastTheQueue() throws Exception {
         var gate = new HashingGate(2, 3);
         var release = new CountDownLatch(1);

@@ -129,6 +129,11 @@ public final class PasswordHasher {
         return this;
     }
 
+    /** Whether this process's hashes run in password4j, whose memory blocks are on the Java heap. */
+    public static boolean hashesOnTheHeap() {
+        return SharedEngine.INSTANCE instanceof JavaEngine;
+    }
+
     /** Which Argon2 code runs: "libargon2" or "password4j". */
     public String engineName() {
         return engine() instanceof NativeEngine ? "libargon2" : "password4j";

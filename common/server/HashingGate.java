@@ -49,21 +49,28 @@ public final class HashingGate {
         }, new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** The heap one running Argon2id hash needs (19 MiB of memory blocks), with some room. */
+    /** The heap one running Argon2id hash needs in password4j (19 MiB of memory blocks), with some room. */
     static final long HEAP_PER_HASH = 24L << 20;
     /** The heap the rest of the server needs: Helidon, the store, requests in flight. */
     static final long HEAP_FOR_THE_REST = 64L << 20;
 
     /**
-     * As many hashes at once as there are cores and the heap has room for (so a flood cannot
-     * run the server out of memory), and 16 waiting per running hash: a wait of about a second
-     * at most, rather than a queue that keeps answers waiting past the connection limits.
+     * As many hashes at once as there are cores, and 16 waiting per running hash: a wait of
+     * about a second at most, rather than a queue that keeps answers waiting past the
+     * connection limits. Where hashes run in password4j, on the heap, no more than the heap
+     * has room for, so a flood cannot run the server out of memory; libargon2's 19 MiB per
+     * hash are outside the heap and freed at once.
      */
     public static HashingGate forThisMachine() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        long fits = (Runtime.getRuntime().maxMemory() - HEAP_FOR_THE_REST) / HEAP_PER_HASH;
-        int concurrent = (int) Math.max(1, Math.min(cores, fits));
+        int concurrent = concurrentHashes(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(),
+                PasswordHasher.hashesOnTheHeap());
         return new HashingGate(concurrent, 16 * concurrent);
+    }
+
+    static int concurrentHashes(int cores, long maxHeap, boolean hashesOnTheHeap) {
+        if (!hashesOnTheHeap) return Math.max(1, cores);
+        long fits = (maxHeap - HEAP_FOR_THE_REST) / HEAP_PER_HASH;
+        return (int) Math.max(1, Math.min(cores, fits));
     }
 
     /** Whether work would be turned away now: a cheap look before anything else is done for it. */

@@ -111,6 +111,10 @@ class LaunchCacheTest {
         assertEquals("two\n", hello("").stdout(), "rebuilt with the edit");
         removeJbang();
         assertEquals("two\n", hello("").stdout(), "and kept again");
+        try (var files = Files.list(cache.resolve("launch"))) {
+            var entries = files.map(f -> f.getFileName().toString()).filter(name -> !name.endsWith(".jsa") && !name.endsWith(".owner")).toList();
+            assertEquals(1, entries.size(), "the launch of the sources before the edit, and its archive, are gone: " + entries);
+        }
     }
 
     @Test
@@ -128,7 +132,7 @@ class LaunchCacheTest {
         Path launches = cache.resolve("launch");
         Path entry;
         try (var files = Files.list(launches)) {
-            entry = files.filter(f -> !f.toString().endsWith(".jsa")).findFirst().orElseThrow();
+            entry = files.filter(f -> !f.toString().endsWith(".jsa") && !f.toString().endsWith(".owner")).findFirst().orElseThrow();
         }
         String whole = Files.readString(entry);
         Files.writeString(entry, whole.substring(0, whole.length() / 2));

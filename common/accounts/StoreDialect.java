@@ -105,8 +105,10 @@ enum StoreDialect {
     Map<String, String> poolProperties(String jdbcUrl) {
         var given = urlSettings(jdbcUrl);
         var properties = new java.util.HashMap<>(poolProperties);
-        properties.keySet().removeIf(key -> key.startsWith("dataSource.")
-                && URL_MAY_SET.contains(key.substring("dataSource.".length())) && given.contains(key.substring("dataSource.".length())));
+        properties.keySet().removeIf(key -> {
+            String driverSetting = key.startsWith("dataSource.") ? key.substring("dataSource.".length()) : "";
+            return URL_MAY_SET.contains(driverSetting) && given.contains(driverSetting);
+        });
         return Map.copyOf(properties);
     }
 

@@ -45,6 +45,11 @@ class server implements Callable<Integer> {
                     "the client's device-key proofs count (env SEEK_REQUIRE_PROOF=true)"})
     boolean requireProof;
 
+    @Option(names = "--public-url", paramLabel = "URL[,URL...]", defaultValue = "${env:SEEK_PUBLIC_URL}",
+            description = {"URLs clients reach this server at (e.g. https://auth.example.com): a",
+                    "signed header must name one (env SEEK_PUBLIC_URL; default: its Host)"})
+    String publicUrls;
+
     @Option(names = "--release-after", paramLabel = "DAYS", defaultValue = "${env:SEEK_RELEASE_AFTER:-0}",
             description = {"move a binding unused for over DAYS days to its user's next verified",
                     "login from another machine (env SEEK_RELEASE_AFTER; default 0: never)"})
@@ -66,7 +71,13 @@ class server implements Callable<Integer> {
             System.err.println("server: --release-after must be 0 (never) or a number of days (see --help)");
             return Cli.USAGE;
         }
-        var rules = new CheckRules(requireProof, java.time.Duration.ofDays(releaseAfterDays));
+        CheckRules rules;
+        try {
+            rules = new CheckRules(requireProof, java.time.Duration.ofDays(releaseAfterDays), CheckRules.origins(publicUrls));
+        } catch (IllegalArgumentException e) {
+            System.err.println("server: " + e.getMessage() + " (see --help)");
+            return Cli.USAGE;
+        }
         ClientAddress clientAddress;
         try {
             clientAddress = ClientAddress.trusting(trustedProxies);
@@ -100,6 +111,7 @@ class server implements Callable<Integer> {
         }));
         System.out.println("seek-auth listening on " + (tls == null ? "http" : "https") + "://" + host + ":" + server.port());
         AuthServer.plainHttpWarning(host, tls != null).ifPresent(warning -> System.err.println("server: warning: " + warning));
+        AuthServer.originWarning(host, rules.publicOrigins()).ifPresent(warning -> System.err.println("server: warning: " + warning));
         stopped.await();
         return 0;
     }

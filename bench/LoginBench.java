@@ -140,7 +140,7 @@ class LoginBench {
             // a login runs (it took up to a sixth of the cores); a long-running server is past it.
             int warmedUp = 0;
             for (double jitShare = 1; jitShare >= JIT_SETTLED && warmedUp < MAX_WARM_UP_SECONDS; warmedUp += WARM_UP_PART_SECONDS) {
-                var prepared = prepare(row, keys, next, (int) (2 * limit * WARM_UP_PART_SECONDS));
+                var prepared = prepare(row, check, keys, next, (int) (2 * limit * WARM_UP_PART_SECONDS));
                 long jitBefore = jitCpuNanos(javaPid);
                 load(check, row, keys, connections, WARM_UP_PART_SECONDS, prepared, next, new AtomicLong(), new AtomicLong());
                 jitShare = (jitCpuNanos(javaPid) - jitBefore) / 1e9 / WARM_UP_PART_SECONDS;
@@ -158,7 +158,7 @@ class LoginBench {
                 int part = Math.min(left, SEGMENT_SECONDS);
                 limitSum += hashLimit(LIMIT_SECONDS);
                 limitCount++;
-                var prepared = prepare(row, keys, next, (int) (2 * limit * part) + 2 * connections);
+                var prepared = prepare(row, check, keys, next, (int) (2 * limit * part) + 2 * connections);
                 long serverCpuBefore = cpuNanos(javaPid);
                 long hashCpuBefore = cpuNanos(javaPid, "seek-hash-");
                 long jitCpuBefore = jitCpuNanos(javaPid);
@@ -195,13 +195,14 @@ class LoginBench {
      * with the server, and signing while timed would take from the server what the figure
      * should measure. Each proof is fresh for the server's 60 s window and has its own nonce.
      */
-    static List<Prepared> prepare(Row row, List<KeyPair> keys, AtomicLong next, int count) {
+    static List<Prepared> prepare(Row row, URI check, List<KeyPair> keys, AtomicLong next, int count) {
+        String origin = Origin.of(check);
         var prepared = new ArrayList<Prepared>(count);
         for (int i = 0; i < count; i++) {
             int user = (int) (next.getAndIncrement() % USERS);
             String credentials = HeaderCodec.encode("user" + user, PASSWORD, String.format("%064x", user + 1));
             String header = row.signed()
-                    ? DeviceProof.signedHeader(credentials, keys.get(user).getPublic(), keys.get(user).getPrivate(), Instant.now())
+                    ? DeviceProof.signedHeader(credentials, origin, keys.get(user), Instant.now())
                     : credentials;
             prepared.add(new Prepared(header, "10.9." + (user / 250) + "." + (user % 250)));
         }
@@ -280,7 +281,7 @@ class LoginBench {
                     try (var connection = new Connection(check)) {
                         while (System.nanoTime() < deadline) {
                             int index = (int) taken.getAndIncrement();
-                            var request = index < prepared.size() ? prepared.get(index) : prepare(row, keys, next, 1).get(0);
+                            var request = index < prepared.size() ? prepared.get(index) : prepare(row, check, keys, next, 1).get(0);
                             try {
                                 (connection.get(request) == 200 ? ok : others).incrementAndGet();
                             } catch (java.io.IOException | RuntimeException e) {

@@ -83,6 +83,9 @@ class StoreBench {
         System.out.println(json.append("}"));
     }
 
+    /** The origin the signed headers name, the server's one public origin here (there is no HTTP in this bench). */
+    static final String ORIGIN = "https://auth.example.test";
+
     /** Signed headers made before a signed run starts, at most: a run ends early if it uses them all. */
     static final int SIGNED_HEADERS = 30_000;
 
@@ -92,7 +95,8 @@ class StoreBench {
         try (var store = Store.open(dbSetting)) {
             String hash = cheap.hash(PASSWORD);
             for (int i = 0; i < USERS; i++) store.addUser("user" + i, hash);
-            var service = new CheckService(store, cheap, new FailureBudgets(store), new HashingGate(threads, threads));
+            var service = new CheckService(store, cheap, new FailureBudgets(store), new HashingGate(threads, threads),
+                    java.time.Clock.systemUTC(), CheckRules.DEFAULT.withPublicOrigins(List.of(ORIGIN)));
             var header = new ArrayList<List<String>>();
             for (int i = 0; i < USERS; i++) {
                 header.add(List.of(HeaderCodec.encode("user" + i, PASSWORD, String.format("%064x", i))));
@@ -140,7 +144,7 @@ class StoreBench {
     }
 
     static List<String> sign(String credentials, java.security.KeyPair key) {
-        return List.of(DeviceProof.signedHeader(credentials, key.getPublic(), key.getPrivate(), java.time.Instant.now()));
+        return List.of(DeviceProof.signedHeader(credentials, ORIGIN, key, java.time.Instant.now()));
     }
 
     /** The tests' throwaway cluster, with a clear message where PostgreSQL is missing. */

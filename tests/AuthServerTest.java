@@ -214,7 +214,7 @@ class AuthServerTest {
 
     @Test
     void aStaleProofIs401InvalidProofSayingHowFarOff() {
-        String header = DeviceProof.signedHeader(HeaderCodec.encode("alice", ALICE_PASSWORD, M1), KEY.getPublic(), KEY.getPrivate(),
+        String header = DeviceProof.signedHeader(HeaderCodec.encode("alice", ALICE_PASSWORD, M1), server.origin(), KEY,
                 java.time.Instant.now().minusSeconds(3600));
         var response = server.get(server.check, header);
         assertEquals(401, response.statusCode(), response.body());

@@ -37,8 +37,12 @@ class CheckServiceTest {
 
     CheckService service(Consumer<String> afterVerify, IntConsumer beforeRound) {
         return new CheckService(store, TestServer.HASHER, new FailureBudgets(store), new HashingGate(1, 4), java.time.Clock.systemUTC(),
-                CheckRules.DEFAULT, afterVerify, beforeRound);
+                RULES, afterVerify, beforeRound);
     }
+
+    /** The server's public origin in these tests, which every proof here is signed for. */
+    static final String ORIGIN = "https://auth.example.test";
+    static final CheckRules RULES = CheckRules.DEFAULT.withPublicOrigins(List.of(ORIGIN));
 
     final TestClock clock = new TestClock(java.time.Instant.parse("2026-12-01T12:00:00Z"));
 
@@ -53,7 +57,7 @@ class CheckServiceTest {
 
     /** A version-2 header signed by this key at the test clock's time. */
     List<String> signed(String user, String password, String machine, java.security.KeyPair key) {
-        return List.of(DeviceProof.signedHeader(HeaderCodec.encode(user, password, machine), key.getPublic(), key.getPrivate(), clock.instant()));
+        return List.of(DeviceProof.signedHeader(HeaderCodec.encode(user, password, machine), ORIGIN, key, clock.instant()));
     }
 
     static List<String> header(String user, String password, String machine) {
@@ -150,7 +154,7 @@ class CheckServiceTest {
 
     @Test
     void aFirstSignedLoginBindsTheMachineAndTheKeyAndTheSameKeyGetsIn() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
         var alice = store.findUser("alice").orElseThrow();
         assertEquals(M1, alice.machineId());
@@ -161,7 +165,7 @@ class CheckServiceTest {
 
     @Test
     void anotherKeyOnTheBoundMachineIs403AndAnUnsignedHeaderIsADowngradeRefused() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
         assertEquals("DEVICE_KEY_MISMATCH", code(service.check(signed("alice", PASSWORD, M1, OTHER_KEY), ADDR)));
         var downgrade = service.check(header("alice", PASSWORD, M1), ADDR);
@@ -175,7 +179,7 @@ class CheckServiceTest {
 
     @Test
     void aBindingMadeWithoutAKeyTakesTheKeyOfItsFirstProofOnce() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         assertEquals("OK NEW", code(service.check(header("alice", PASSWORD, M1), ADDR)));
         assertNull(store.findUser("alice").orElseThrow().deviceKey());
         assertEquals("OK EXISTING", code(service.check(header("alice", PASSWORD, M1), ADDR)), "version 1 still works for it");
@@ -187,10 +191,10 @@ class CheckServiceTest {
 
     @Test
     void aSecondKeyRacingForTheUpgradeLosesToTheFirst() {
-        assertEquals("OK NEW", code(service(CheckRules.DEFAULT).check(header("alice", PASSWORD, M1), ADDR)));
+        assertEquals("OK NEW", code(service(RULES).check(header("alice", PASSWORD, M1), ADDR)));
         // Between this request's verify and its write, another request of alice's records its key.
         var service = new CheckService(store, TestServer.HASHER, new FailureBudgets(store, clock), new HashingGate(1, 4), clock,
-                CheckRules.DEFAULT, user -> assertTrue(store.addDeviceKey(user, M1, KEY_TEXT,
+                RULES, user -> assertTrue(store.addDeviceKey(user, M1, KEY_TEXT,
                         store.findUser(user).orElseThrow().passwordStamp(), clock.instant())), round -> {});
         assertEquals("DEVICE_KEY_MISMATCH", code(service.check(signed("alice", PASSWORD, M1, OTHER_KEY), ADDR)));
         assertEquals(KEY_TEXT, store.findUser("alice").orElseThrow().deviceKey());
@@ -198,7 +202,7 @@ class CheckServiceTest {
 
     @Test
     void unbindClearsTheKeyWithTheMachineAndPasswdKeepsBoth() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
         store.setPassword("alice", TestServer.HASHER.hash("new-Pa55word"));
         assertEquals(KEY_TEXT, store.findUser("alice").orElseThrow().deviceKey());
@@ -209,7 +213,7 @@ class CheckServiceTest {
 
     @Test
     void aProofOutsideTheMinuteIsInvalidAndSaysHowFarTheClockIsOffWithoutTouchingTheStore() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         var stale = signed("alice", PASSWORD, M1, KEY);
         clock.advance(java.time.Duration.ofHours(1));
         var early = signed("alice", PASSWORD, M1, KEY);
@@ -225,18 +229,18 @@ class CheckServiceTest {
 
     @Test
     void aForgedSignatureIsInvalidWithoutTouchingTheStore() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         String[] parts = signed("alice", PASSWORD, M1, KEY).getFirst().split("\\.");
         String[] other = signed("alice", PASSWORD, M1, OTHER_KEY).getFirst().split("\\.");
         store.close();
         var result = (CheckResult.Refused) service.check(List.of(String.join(".", parts[0], parts[1], parts[2], parts[3], other[4])), ADDR);
         assertEquals(CheckResult.Refusal.INVALID_PROOF, result.reason());
-        assertEquals("the proof's signature does not verify under its key", result.detail());
+        assertEquals("the proof's signature does not verify under its key for " + ORIGIN, result.detail());
     }
 
     @Test
     void withRequireProofAnUnsignedHeaderIsRefusedForEveryUserWithoutTouchingTheStore() {
-        var service = service(CheckRules.DEFAULT.withRequireProof(true));
+        var service = service(RULES.withRequireProof(true));
         assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
         store.close();
         assertEquals("PROOF_REQUIRED", code(service.check(header("alice", PASSWORD, M1), ADDR)));
@@ -245,7 +249,7 @@ class CheckServiceTest {
 
     @Test
     void aHeaderUsedOnceIsReplayedAfterwardsWithoutHashingOrCounting() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         var header = signed("alice", "wrong-Pa55word", M1, KEY);
         assertEquals("INVALID_CREDENTIALS", code(service.check(header, ADDR)));
         long counters = store.countCounters();
@@ -258,21 +262,78 @@ class CheckServiceTest {
     }
 
     @Test
-    void nonceRecordsAreDeletedOnceOlderThanTwoMinutes() {
-        var nonces = new ProofNonces(store, clock);
-        assertTrue(nonces.firstUse(KEY_TEXT, "n1"));
-        assertFalse(nonces.firstUse(KEY_TEXT, "n1"));
-        assertTrue(nonces.firstUse("another key", "n1"), "keyed by key and nonce");
-        clock.advance(ProofNonces.KEPT.plusSeconds(1));
-        assertEquals(0, store.deleteNoncesBefore(clock.millis() - ProofNonces.KEPT.toMillis() - 1000), "kept to the end");
-        assertTrue(nonces.firstUse(KEY_TEXT, "n2"), "this use sweeps the old ones");
+    void nonceRecordsAreDeletedOnceTheirProofsTimeIsThreeMinutesPast() {
+        var nonces = new ProofNonces(store);
+        long proofTime = clock.instant().getEpochSecond();
+        assertTrue(nonces.firstUse(KEY_TEXT, "n1", proofTime, clock.millis()));
+        assertFalse(nonces.firstUse(KEY_TEXT, "n1", proofTime, clock.millis()));
+        assertTrue(nonces.firstUse("another key", "n1", proofTime, clock.millis()), "keyed by key and nonce");
+        clock.advance(ProofNonces.KEPT);
+        assertEquals(0, store.deleteNoncesBefore(clock.millis() - ProofNonces.KEPT.toMillis()), "kept to the end");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertTrue(nonces.firstUse(KEY_TEXT, "n2", clock.instant().getEpochSecond(), clock.millis()), "this use sweeps the old ones");
         assertEquals(0, store.deleteNoncesBefore(clock.millis() - ProofNonces.KEPT.toMillis()), "n1 of both keys were swept");
-        assertTrue(nonces.firstUse(KEY_TEXT, "n1"), "forgotten, so usable (its proof's time would be stale by now)");
+    }
+
+    /** A proof made by a clock 59 s ahead: good from now until now + 119 s, so its record must outlive that. */
+    @Test
+    void aProofIsNeverAcceptedTwiceUpToItsWindowsEdge() {
+        var service = service(RULES);
+        var aheadProof = List.of(DeviceProof.signedHeader(HeaderCodec.encode("alice", PASSWORD, M1), ORIGIN, KEY,
+                clock.instant().plusSeconds(59)));
+        assertEquals("OK NEW", code(service.check(aheadProof, ADDR)));
+        clock.advance(java.time.Duration.ofSeconds(119));
+        assertEquals("PROOF_REPLAYED", code(service.check(aheadProof, ADDR)), "at its window's last millisecond: remembered");
+        clock.advance(java.time.Duration.ofMillis(1_900));
+        assertEquals("INVALID_PROOF", code(service.check(aheadProof, ADDR)), "at now + 120.9 s, past its window to the millisecond");
+    }
+
+    /** Two instances on one store, one clock a minute ahead of the other: the fast one's sweep keeps what the slow one would accept. */
+    @Test
+    void aSweepByAnInstanceWhoseClockIsAMinuteAheadForgetsNoUsableProof() {
+        var slow = service(RULES);
+        var fastClock = new TestClock(clock.instant().plusSeconds(60));
+        var fast = new CheckService(store, TestServer.HASHER, new FailureBudgets(store, fastClock), new HashingGate(1, 4), fastClock, RULES);
+        var aheadProof = List.of(DeviceProof.signedHeader(HeaderCodec.encode("alice", PASSWORD, M1), ORIGIN, KEY,
+                clock.instant().plusSeconds(59)));
+        assertEquals("OK NEW", code(slow.check(aheadProof, ADDR)));
+        clock.advance(java.time.Duration.ofSeconds(119));
+        fastClock.advance(java.time.Duration.ofSeconds(119));
+        // The fast instance's first proof sweeps, on its own clock (now + 179 s).
+        var fresh = List.of(DeviceProof.signedHeader(HeaderCodec.encode("alice", PASSWORD, M1), ORIGIN, KEY, fastClock.instant()));
+        assertEquals("OK EXISTING", code(fast.check(fresh, ADDR)));
+        assertEquals("PROOF_REPLAYED", code(slow.check(aheadProof, ADDR)), "the slow instance still refuses the replay");
+    }
+
+    @Test
+    void replaysTakeNoSlotOfAnyBudgetKey() {
+        var service = service(RULES);
+        assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+        var captured = signed("alice", PASSWORD, M1, KEY);
+        assertEquals("OK EXISTING", code(service.check(captured, ADDR)));
+        long counters = store.countCounters();
+        for (int i = 0; i < 50; i++) assertEquals("PROOF_REPLAYED", code(service.check(captured, "198.51.100." + i)));
+        assertEquals(counters, store.countCounters(), "no counter made or kept by a replay");
+        assertEquals("OK EXISTING", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+    }
+
+    @Test
+    void aKeyPinnedToABindingMadeWithoutOneIsLoggedAndRecorded() {
+        var service = service(RULES);
+        assertEquals("OK NEW", code(service.check(header("alice", PASSWORD, M1), ADDR)));
+        assertNull(store.findUser("alice").orElseThrow().keyAddedAt());
+        var result = assertInstanceOf(CheckResult.Ok.class, service.check(signed("alice", PASSWORD, M1, KEY), ADDR));
+        assertEquals(KEY_TEXT, result.addedKey());
+        assertEquals(clock.instant(), store.findUser("alice").orElseThrow().keyAddedAt());
+        var again = assertInstanceOf(CheckResult.Ok.class, service.check(signed("alice", PASSWORD, M1, KEY), ADDR));
+        assertNull(again.addedKey(), "pinned once");
+        store.unbind("alice");
+        assertNull(store.findUser("alice").orElseThrow().keyAddedAt(), "unbind clears it with the key");
     }
 
     @Test
     void onlyAProofByTheBoundKeyCountsAsTheBoundMachine() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
         var alice = store.findUser("alice");
         assertEquals(FailureBudgets.Origin.BOUND_DEVICE, CheckService.origin(alice, M1, proof(signed("alice", PASSWORD, M1, KEY))));
@@ -290,7 +351,7 @@ class CheckServiceTest {
 
     @Test
     void aStrangerWithTheBoundMachineIdCannotLockOutTheDeviceNorCountAgainstItsAddress() {
-        var service = service(CheckRules.DEFAULT);
+        var service = service(RULES);
         service.check(signed("alice", PASSWORD, M1, KEY), ADDR);
         // A stranger who knows M1 guesses with version-1 headers from alice's own NAT address until
         // alice's account waits, then at other accounts until the address waits.
@@ -306,7 +367,7 @@ class CheckServiceTest {
         // Hashes at a token cost: this test is about counting, and makes over a hundred of them.
         var cheap = new PasswordHasher(8, 1, 1);
         store.addUser("dave", cheap.hash(PASSWORD));
-        var service = new CheckService(store, cheap, new FailureBudgets(store, clock), new HashingGate(1, 4), clock, CheckRules.DEFAULT);
+        var service = new CheckService(store, cheap, new FailureBudgets(store, clock), new HashingGate(1, 4), clock, RULES);
         assertEquals("OK NEW", code(service.check(signed("dave", PASSWORD, M1, KEY), ADDR)));
         int failures = 0;
         for (int i = 0; i < 400 && failures < 100; i++) {
@@ -323,7 +384,7 @@ class CheckServiceTest {
 
     // Idle bindings released (contract section 9), on the test clock.
 
-    static final CheckRules RELEASE_AFTER_90_DAYS = CheckRules.DEFAULT.withReleaseAfter(java.time.Duration.ofDays(90));
+    static final CheckRules RELEASE_AFTER_90_DAYS = RULES.withReleaseAfter(java.time.Duration.ofDays(90));
 
     /** alice bound to M1, with her last successful check this long before the clock's now. */
     void lastUsed(java.time.Duration ago) {
@@ -337,7 +398,7 @@ class CheckServiceTest {
     void aBindingIdleForMoreThanTheDaysMovesToTheNextVerifiedMachineWithItsKey() {
         lastUsed(java.time.Duration.ofDays(90).plusSeconds(1));
         var result = service(RELEASE_AFTER_90_DAYS).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR);
-        assertEquals(new CheckResult.Ok("alice", CheckResult.Binding.MOVED, M1), result);
+        assertEquals(new CheckResult.Ok("alice", CheckResult.Binding.MOVED, M1, null), result);
         var alice = store.findUser("alice").orElseThrow();
         assertEquals(M2, alice.machineId());
         assertEquals(DeviceKeys.base64url(DeviceKeys.point(OTHER_KEY.getPublic())), alice.deviceKey(), "the new machine's key");
@@ -374,7 +435,7 @@ class CheckServiceTest {
     void aWrongPasswordOrTheSettingAtZeroMovesNothing() {
         lastUsed(java.time.Duration.ofDays(400));
         assertEquals("INVALID_CREDENTIALS", code(service(RELEASE_AFTER_90_DAYS).check(signed("alice", "wrong-Pa55word", M2, OTHER_KEY), ADDR)));
-        assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service(CheckRules.DEFAULT).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
+        assertEquals("USER_BOUND_TO_OTHER_MACHINE", code(service(RULES).check(signed("alice", PASSWORD, M2, OTHER_KEY), ADDR)));
         assertEquals(M1, store.findUser("alice").orElseThrow().machineId());
     }
 

@@ -50,7 +50,7 @@ class ClientProcessTest {
         assertEquals("HTTP 200\n{\"status\": \"OK\", \"username\": \"alice\", \"binding\": \"new\"}\n", result.stdout());
         var alice = server.store.findUser("alice").orElseThrow();
         assertEquals(MachineId.derive(RawMachineIdentity.read()), alice.machineId());
-        var key = DeviceKeyFile.loadOrCreate(config.resolve("seek-auth"), RawMachineIdentity.read());
+        var key = DeviceKeyFile.loadOrCreate(config.resolve("seek-auth"), RawMachineIdentity.read(), warning -> {});
         assertEquals(DeviceKeys.base64url(DeviceKeys.point(key.getPublic())), alice.deviceKey(), "the key made on this first run is bound");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(keyFile())));
         assertFalse(result.stdout().contains(PASSWORD) || result.stderr().contains(PASSWORD));
@@ -58,6 +58,28 @@ class ClientProcessTest {
         var again = client("alice\n" + PASSWORD + "\n", "--server", base());
         assertEquals(0, again.exitCode(), again.stderr());
         assertTrue(again.stdout().contains("\"binding\": \"existing\""), again.stdout());
+    }
+
+    /** The client signs for the origin of its --server URL; a server with --public-url takes only its own. */
+    @Test
+    void theClientLogsInAtTheServersPublicUrlAndIsToldWhenItNamesAnother() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String publicUrl = "http://localhost:" + port;
+        try (var strict = TestServer.inTempDir(settings -> settings.withPort(port)
+                .withRules(CheckRules.DEFAULT.withPublicOrigins(List.of(publicUrl)))).withUser("alice", PASSWORD)) {
+            var elsewhere = client("alice\n" + PASSWORD + "\n", "--server", "http://127.0.0.1:" + port);
+            assertEquals(1, elsewhere.exitCode(), elsewhere.stderr());
+            assertTrue(elsewhere.stdout().startsWith("HTTP 401\n"), elsewhere.stdout());
+            assertTrue(elsewhere.stdout().contains("\"code\": \"INVALID_PROOF\", \"detail\": \"the proof is for http://127.0.0.1:" + port
+                    + "; this server is " + publicUrl + "\""), elsewhere.stdout());
+
+            var atItsUrl = client("alice\n" + PASSWORD + "\n", "--server", publicUrl + "/");
+            assertEquals(0, atItsUrl.exitCode(), atItsUrl.stderr());
+            assertTrue(atItsUrl.stdout().contains("\"binding\": \"new\""), atItsUrl.stdout());
+        }
     }
 
     /**
@@ -169,7 +191,7 @@ class ClientProcessTest {
     void showMachineIdPrintsThisComputersIdAndKeyFingerprint() throws Exception {
         var result = client("", "--show-machine-id");
         assertEquals(0, result.exitCode(), result.stderr());
-        var key = DeviceKeyFile.loadOrCreate(config.resolve("seek-auth"), RawMachineIdentity.read());
+        var key = DeviceKeyFile.loadOrCreate(config.resolve("seek-auth"), RawMachineIdentity.read(), warning -> {});
         assertEquals(MachineId.derive(RawMachineIdentity.read()) + "\nkey SHA256:" + DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic())) + "\n",
                 result.stdout());
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(

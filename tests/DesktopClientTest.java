@@ -242,7 +242,7 @@ class DesktopClientTest {
     @Test
     void showMachineIdPrintsTheDerivedIdAndTheKeysFingerprintMakingTheKeyOnce() throws Exception {
         assertEquals(0, client("", THIS_COMPUTER).showMachineId());
-        var key = DeviceKeyFile.loadOrCreate(keyFolder, THIS_COMPUTER);
+        var key = DeviceKeyFile.loadOrCreate(keyFolder, THIS_COMPUTER, warning -> {});
         String fingerprint = DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic()));
         assertEquals(MachineId.derive(THIS_COMPUTER) + "\nkey SHA256:" + fingerprint + "\n", stdout());
         assertEquals(43, fingerprint.length(), "base64url of 32 bytes, no padding");

@@ -17,6 +17,8 @@ class DeviceKeyFileTest {
     static final String OTHER_COMPUTER = "99990000aaaabbbbccccddddeeeeffff";
 
     @TempDir Path home;
+    /** What the key file's checks told the user, one line each. */
+    final java.util.List<String> warnings = new ArrayList<>();
 
     Path folder() {
         return home.resolve(".config").resolve("seek-auth");
@@ -28,8 +30,8 @@ class DeviceKeyFileTest {
 
     @Test
     void theFirstUseMakesTheKeyAndLaterUsesOpenTheSameOne() throws Exception {
-        var made = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
-        var opened = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        var made = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
+        var opened = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
         assertEquals(made.getPublic(), opened.getPublic());
         assertArrayEquals(made.getPrivate().getEncoded(), opened.getPrivate().getEncoded());
         byte[] message = "anything".getBytes();
@@ -39,7 +41,7 @@ class DeviceKeyFileTest {
     @Test
     void theFolderIs0700AndTheFile0600WhateverTheUmask() throws Exception {
         Files.createDirectories(home.resolve(".config"));
-        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder().resolve("device-key"))));
         try (var files = Files.list(folder())) {
@@ -49,7 +51,7 @@ class DeviceKeyFileTest {
 
     @Test
     void theFileHoldsNoPrivateKeyInTheClear() throws Exception {
-        var key = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        var key = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
         String text = Files.readString(folder().resolve("device-key"));
         assertTrue(text.startsWith("seek-auth device key v1\npublic " + DeviceKeys.base64url(DeviceKeys.point(key.getPublic())) + "\n"), text);
         String pkcs8 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key.getPrivate().getEncoded());
@@ -59,9 +61,9 @@ class DeviceKeyFileTest {
 
     @Test
     void aCopyDoesNotOpenOnAnotherComputerAndIsNeverReplaced() throws Exception {
-        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
         byte[] before = Files.readAllBytes(folder().resolve("device-key"));
-        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), OTHER_COMPUTER));
+        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), OTHER_COMPUTER, warnings::add));
         assertEquals("the device key " + folder().resolve("device-key") + " does not open on this computer (it was sealed on another"
                 + " computer, or it is damaged); remove it to make a new key, which an admin then binds anew with `useradmin unbind`",
                 e.getMessage());
@@ -70,14 +72,14 @@ class DeviceKeyFileTest {
 
     @Test
     void aTamperedFileIsRefused() throws Exception {
-        var original = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER);
+        var original = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
         Path file = folder().resolve("device-key");
         var lines = new ArrayList<>(Files.readAllLines(file));
 
         // Another public key beside the sealed private key: the associated data no longer matches.
         lines.set(1, "public " + DeviceKeys.base64url(DeviceKeys.point(DeviceKeys.generate().getPublic())));
         Files.write(file, lines);
-        assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER));
+        assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
 
         // One flipped bit in the sealed part.
         lines = new ArrayList<>(Files.readAllLines(file));
@@ -86,11 +88,11 @@ class DeviceKeyFileTest {
         char last = sealed.charAt(sealed.length() - 5);
         lines.set(3, sealed.substring(0, sealed.length() - 5) + (last == 'A' ? 'B' : 'A') + sealed.substring(sealed.length() - 4));
         Files.write(file, lines);
-        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER));
+        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().contains("does not open on this computer"), e.getMessage());
 
         Files.writeString(file, "garbage\n");
-        e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER));
+        e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().contains("(it is damaged); remove it to make a new key"), e.getMessage());
         assertEquals("garbage\n", Files.readString(file), "never replaced silently");
     }
@@ -98,20 +100,20 @@ class DeviceKeyFileTest {
     @Test
     void concurrentFirstRunsAgreeOnOneKey() throws Exception {
         var tasks = new ArrayList<Callable<String>>();
-        for (int i = 0; i < 8; i++) tasks.add(() -> fingerprint(DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER)));
+        for (int i = 0; i < 8; i++) tasks.add(() -> fingerprint(DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add)));
         var fingerprints = new HashSet<String>();
         try (var pool = Executors.newFixedThreadPool(8)) {
             for (var f : pool.invokeAll(tasks)) fingerprints.add(f.get());
         }
         assertEquals(1, fingerprints.size(), fingerprints.toString());
-        assertEquals(fingerprints.iterator().next(), fingerprint(DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER)));
+        assertEquals(fingerprints.iterator().next(), fingerprint(DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add)));
     }
 
     @Test
     void anUnwritableFolderIsOneLine() throws Exception {
         Path file = home.resolve("not-a-folder");
         Files.writeString(file, "");
-        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(file.resolve("seek-auth"), THIS_COMPUTER));
+        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(file.resolve("seek-auth"), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().startsWith("cannot write the device key " + file.resolve("seek-auth").resolve("device-key") + ": "), e.getMessage());
     }
 }

@@ -1,74 +1,110 @@
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The proof of a signed header (contract section 8): its signature, its time window, its key's fingerprint. */
+/** The proof of a signed header (contract sections 12 and 14): its signature, its origin, its time window, its key's fingerprint. */
 class DeviceProofTest {
 
     static final KeyPair KEY = DeviceKeys.generate();
     static final KeyPair OTHER_KEY = DeviceKeys.generate();
     static final String CREDENTIALS = HeaderCodec.encode("alice", "s3cret pass", "ab".repeat(32));
     static final Instant T = Instant.parse("2026-12-01T12:00:00Z");
+    static final String PRODUCTION = "https://auth.example.com";
+    static final String STAGING = "https://staging.example.com";
+    static final List<String> ONLY_PRODUCTION = List.of(PRODUCTION);
 
     static DeviceProof proof(String header) {
         return ((HeaderCodec.Signed) HeaderCodec.decode(header)).proof();
     }
 
     static DeviceProof signedAt(Instant time) {
-        return proof(DeviceProof.signedHeader(CREDENTIALS, KEY.getPublic(), KEY.getPrivate(), time));
+        return proof(DeviceProof.signedHeader(CREDENTIALS, PRODUCTION, KEY, time));
+    }
+
+    static Optional<String> problem(DeviceProof proof, Instant now) {
+        return proof.problemAt(now.toEpochMilli(), ONLY_PRODUCTION, null);
     }
 
     @Test
-    void aFreshProofHoldsWithinAMinuteEitherWay() {
-        assertEquals(Optional.empty(), signedAt(T).problemAt(T));
-        assertEquals(Optional.empty(), signedAt(T).problemAt(T.plusSeconds(60)));
-        assertEquals(Optional.empty(), signedAt(T).problemAt(T.minusSeconds(60)));
+    void aFreshProofHoldsWithinAMinuteEitherWayToTheMillisecond() {
+        assertEquals(Optional.empty(), problem(signedAt(T), T));
+        assertEquals(Optional.empty(), problem(signedAt(T), T.plusSeconds(60)));
+        assertEquals(Optional.empty(), problem(signedAt(T), T.minusSeconds(60)));
+        assertTrue(problem(signedAt(T), T.plusMillis(60_001)).isPresent(), "60.001 s late is too late: no rounding to whole seconds");
+        assertTrue(problem(signedAt(T), T.minusMillis(60_001)).isPresent());
     }
 
     @Test
     void aTimeOutsideTheWindowSaysByHowMuchAndWhichWay() {
         assertEquals(Optional.of("the proof's time is 3600 s behind the server's clock (at most 60 s either way); set this computer's clock"),
-                signedAt(T).problemAt(T.plus(Duration.ofHours(1))));
+                problem(signedAt(T), T.plus(Duration.ofHours(1))));
         assertEquals(Optional.of("the proof's time is 61 s ahead of the server's clock (at most 60 s either way); set this computer's clock"),
-                signedAt(T).problemAt(T.minusSeconds(61)));
+                problem(signedAt(T), T.minusSeconds(61)));
+    }
+
+    @Test
+    void aProofForAnotherServerIsRefusedNamingBothWhenTheRequestSaysWhichItWasFor() {
+        var forStaging = proof(DeviceProof.signedHeader(CREDENTIALS, STAGING, KEY, T));
+        assertEquals(Optional.of("the proof is for https://staging.example.com; this server is https://auth.example.com"),
+                forStaging.problemAt(T.toEpochMilli(), ONLY_PRODUCTION, STAGING));
+        assertEquals(Optional.of("the proof's signature does not verify under its key for https://auth.example.com"),
+                forStaging.problemAt(T.toEpochMilli(), ONLY_PRODUCTION, PRODUCTION),
+                "relayed with production's Host: the server cannot tell where it was meant to go, only that it is not here");
+        assertEquals(Optional.empty(), forStaging.problemAt(T.toEpochMilli(), List.of(PRODUCTION, STAGING), null),
+                "either of several public origins");
+        assertEquals(Optional.empty(), forStaging.problemAt(T.toEpochMilli(), List.of(STAGING), STAGING));
+    }
+
+    @Test
+    void aProofSignedInTheOlderFormIsRefusedAskingForANewerClient() throws Exception {
+        String key = DeviceKeys.base64url(DeviceKeys.point(KEY.getPublic()));
+        String nonce = DeviceKeys.base64url(new byte[16]);
+        long time = T.getEpochSecond();
+        String v1 = "seek-auth-proof-v1\nGET /check\n" + time + "\n" + nonce + "\n" + key + "\n" + CREDENTIALS;
+        String signature = DeviceKeys.base64url(DeviceKeys.sign(KEY.getPrivate(), v1.getBytes(StandardCharsets.UTF_8)));
+        var old = proof(String.join(".", CREDENTIALS, key, Long.toString(time), nonce, signature));
+        assertEquals(Optional.of("the proof is signed in an older form; update the client"), problem(old, T));
     }
 
     @Test
     void aSignatureByAnotherKeyOrOverOtherBytesDoesNotVerify() {
-        String mine = DeviceProof.signedHeader(CREDENTIALS, KEY.getPublic(), KEY.getPrivate(), T);
+        String mine = DeviceProof.signedHeader(CREDENTIALS, PRODUCTION, KEY, T);
         String[] parts = mine.split("\\.");
-        String theirs = DeviceProof.signedHeader(CREDENTIALS, OTHER_KEY.getPublic(), OTHER_KEY.getPrivate(), T);
+        String theirs = DeviceProof.signedHeader(CREDENTIALS, PRODUCTION, OTHER_KEY, T);
         String[] other = theirs.split("\\.");
-        String expected = "the proof's signature does not verify under its key";
+        var expected = Optional.of("the proof's signature does not verify under its key for https://auth.example.com");
 
         String keySwapped = String.join(".", parts[0], other[1], parts[2], parts[3], parts[4]);
-        assertEquals(Optional.of(expected), proof(keySwapped).problemAt(T), "my signature under their key");
+        assertEquals(expected, problem(proof(keySwapped), T), "my signature under their key");
 
         String otherCredentials = HeaderCodec.encode("mallory", "s3cret pass", "ab".repeat(32));
-        assertEquals(Optional.of(expected), proof(String.join(".", otherCredentials, parts[1], parts[2], parts[3], parts[4])).problemAt(T),
+        assertEquals(expected, problem(proof(String.join(".", otherCredentials, parts[1], parts[2], parts[3], parts[4])), T),
                 "the same proof on other credentials");
-        assertEquals(Optional.of(expected), proof(String.join(".", parts[0], parts[1], Long.toString(T.getEpochSecond() + 1), parts[3], parts[4]))
-                .problemAt(T), "another time");
+        assertEquals(expected, problem(proof(String.join(".", parts[0], parts[1], Long.toString(T.getEpochSecond() + 1), parts[3], parts[4])), T),
+                "another time");
         String otherNonce = DeviceKeys.base64url(new byte[16]);
-        assertEquals(Optional.of(expected), proof(String.join(".", parts[0], parts[1], parts[2], otherNonce, parts[4])).problemAt(T),
-                "another nonce");
+        assertEquals(expected, problem(proof(String.join(".", parts[0], parts[1], parts[2], otherNonce, parts[4])), T), "another nonce");
         String zeros = DeviceKeys.base64url(new byte[64]);
-        assertEquals(Optional.of(expected), proof(String.join(".", parts[0], parts[1], parts[2], parts[3], zeros)).problemAt(T));
+        assertEquals(expected, problem(proof(String.join(".", parts[0], parts[1], parts[2], parts[3], zeros)), T));
+        assertEquals(Optional.of("the request names no server (no Host header) to check the proof against"),
+                proof(mine).problemAt(T.toEpochMilli(), List.of(), null));
     }
 
     @Test
     void theSignatureIsEs256OverTheDocumentedBytes() throws Exception {
         // Verified here with the JDK directly, from the contract's words, not through DeviceProof.
-        String[] parts = DeviceProof.signedHeader(CREDENTIALS, KEY.getPublic(), KEY.getPrivate(), T).split("\\.");
-        String signed = "seek-auth-proof-v1\nGET /check\n" + parts[2] + "\n" + parts[3] + "\n" + parts[1] + "\n" + parts[0];
+        String[] parts = DeviceProof.signedHeader(CREDENTIALS, PRODUCTION, KEY, T).split("\\.");
+        String signed = "seek-auth-proof-v2\nGET https://auth.example.com/check\n" + parts[2] + "\n" + parts[3] + "\n" + parts[1] + "\n" + parts[0];
         var verifier = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
         verifier.initVerify(KEY.getPublic());
-        verifier.update(signed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        verifier.update(signed.getBytes(StandardCharsets.UTF_8));
         assertTrue(verifier.verify(Base64.getUrlDecoder().decode(parts[4])));
         assertEquals(Long.toString(T.getEpochSecond()), parts[2]);
     }

@@ -54,14 +54,14 @@ class HeaderCodecPropertyTest {
         var time = java.time.Instant.ofEpochSecond(random.nextLong(4_000_000_000L));
         String credentials = HeaderCodec.encode(triple.username(), triple.password(), triple.machineId());
 
-        var decoded = HeaderCodec.decode(DeviceProof.signedHeader(credentials, KEY.getPublic(), KEY.getPrivate(), time));
+        var decoded = HeaderCodec.decode(DeviceProof.signedHeader(credentials, "https://auth.example.test", KEY, time));
 
         var signed = assertInstanceOf(HeaderCodec.Signed.class, decoded);
         assertEquals(triple.canonical(), signed.credentials());
         assertEquals(credentials, signed.proof().credentials());
         assertEquals(DeviceKeys.base64url(DeviceKeys.point(KEY.getPublic())), signed.proof().key());
         assertEquals(time.getEpochSecond(), signed.proof().time());
-        assertEquals(java.util.Optional.empty(), signed.proof().problemAt(time));
+        assertEquals(java.util.Optional.empty(), signed.proof().problemAt(time.toEpochMilli(), java.util.List.of("https://auth.example.test"), null));
     }
 
     @ParameterizedTest(name = "seed {0}")

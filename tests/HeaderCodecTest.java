@@ -167,7 +167,7 @@ class HeaderCodecTest {
 
     /** A well-formed signed header's five parts, to break one at a time. */
     static String[] signedParts() {
-        return DeviceProof.signedHeader(CREDENTIALS, KEY.getPublic(), KEY.getPrivate(), java.time.Instant.ofEpochSecond(1_800_000_000L))
+        return DeviceProof.signedHeader(CREDENTIALS, "https://auth.example.test", KEY, java.time.Instant.ofEpochSecond(1_800_000_000L))
                 .split("\\.");
     }
 

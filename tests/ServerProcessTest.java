@@ -127,15 +127,39 @@ class ServerProcessTest {
         }
     }
 
+    static final String PLAIN_HTTP_WARNING = "server: warning: listening on 0.0.0.0 without TLS: passwords cross the network unencrypted"
+            + " (use --tls-keystore, or --host 127.0.0.1 behind a TLS proxy)";
+
     @Test
-    void listeningBeyondLoopbackWithoutTlsIsWarnedAbout() throws Exception {
+    void listeningBeyondLoopbackWithoutTlsOrAPublicUrlIsWarnedAbout() throws Exception {
         try (var server = startServer(Map.of(), "--db", dir.resolve("w.db").toString(), "--host", "0.0.0.0", "--port", "0")) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!server.started().stderrText().contains("warning") && System.nanoTime() < deadline) Thread.sleep(50);
-            assertEquals(List.of("server: warning: listening on 0.0.0.0 without TLS: passwords cross the network unencrypted"
-                    + " (use --tls-keystore, or --host 127.0.0.1 behind a TLS proxy)"),
-                    Processes.withoutJbangLines(server.started().stderrText()).stream().filter(l -> l.contains("warning")).toList());
+            assertEquals(List.of(PLAIN_HTTP_WARNING,
+                    "server: warning: listening on 0.0.0.0 without --public-url: signed headers are checked against the Host each request"
+                            + " names, which a relay can rewrite (set --public-url https://your.host)"),
+                    warnings(server, 2));
         }
+        try (var server = startServer(Map.of("SEEK_PUBLIC_URL", "http://auth.example.test"), "--db", dir.resolve("w.db").toString(),
+                "--host", "0.0.0.0", "--port", "0")) {
+            assertEquals(List.of(PLAIN_HTTP_WARNING), warnings(server, 1), "with a public URL, only the TLS warning");
+        }
+    }
+
+    @Test
+    void aPublicUrlThatIsNotAnHttpUrlIsOneLineAndExit2() throws Exception {
+        var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--db", dir.resolve("p.db").toString(), "--port", "0",
+                "--public-url", "https://ok.example,auth.example.com"), "", 120);
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(List.of("server: --public-url: not an http:// or https:// URL with a host: auth.example.com (see --help)"), result.errorLines());
+    }
+
+    /** The warning lines of a started server, once this many have come (or after 10 s). */
+    static List<String> warnings(RunningServer server, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.util.function.Supplier<List<String>> lines = () -> Processes.withoutJbangLines(server.started().stderrText()).stream()
+                .filter(l -> l.contains("warning")).toList();
+        while (lines.get().size() < expected && System.nanoTime() < deadline) Thread.sleep(50);
+        Thread.sleep(200);  // and no more after them
+        return lines.get();
     }
 
     static String mode(Path file) throws Exception {

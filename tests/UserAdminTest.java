@@ -202,9 +202,9 @@ class UserAdminTest {
         assertFalse(table.contains(key) || table.contains(fingerprint), "the key only by 8 characters of its fingerprint");
 
         String json = UserListing.json(admin.list());
-        assertTrue(json.contains("{\"username\": \"alice\", \"bound\": true, \"machine_id_prefix\": \"abababab\", \"key\": null, \"bound_at\": \""), json);
-        assertTrue(json.contains("\"key\": \"" + fingerprint.substring(0, 8) + "\", \"bound_at\""), json);
-        assertTrue(json.contains("{\"username\": \"bob\", \"bound\": false, \"machine_id_prefix\": null, \"key\": null, \"bound_at\": null, \"last_check_at\": null, \"created_at\": \""), json);
+        assertTrue(json.contains("{\"username\": \"alice\", \"bound\": true, \"machine_id_prefix\": \"abababab\", \"key\": null, \"key_added\": null, \"bound_at\": \""), json);
+        assertTrue(json.contains("\"key\": \"" + fingerprint.substring(0, 8) + "\", \"key_added\": null, \"bound_at\""), json);
+        assertTrue(json.contains("{\"username\": \"bob\", \"bound\": false, \"machine_id_prefix\": null, \"key\": null, \"key_added\": null, \"bound_at\": null, \"last_check_at\": null, \"created_at\": \""), json);
         assertFalse(json.contains(M1));
     }
 }

@@ -1,37 +1,38 @@
-import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Each device proof counts once (contract section 8): its nonce is recorded in the store,
- * keyed by the device key and the nonce, so a header used once is refused on every instance
- * after. A proof's time must lie within a minute of the server's clock, so a record older
- * than two minutes can no longer match a usable proof: such records are deleted.
+ * Each device proof counts once (contract sections 12 and 14): its nonce is recorded in the
+ * store, keyed by the device key and the nonce, with the proof's own time, so a header used
+ * once is refused on every instance after. A proof is good while its time is within a minute
+ * of the checking instance's clock; its record is kept until that time is three minutes past,
+ * so no instance whose clock is within a minute of another's can sweep a record whose proof
+ * another instance would still accept.
  */
 public final class ProofNonces {
 
-    /** How long a nonce is remembered: the whole span in which a proof's time is accepted. */
-    public static final Duration KEPT = Duration.ofSeconds(120);
+    /** How long after its proof's time a nonce is remembered. */
+    public static final Duration KEPT = Duration.ofSeconds(180);
     /** How often one instance deletes records older than {@link #KEPT}. */
     static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
 
     private final Store store;
-    private final Clock clock;
     /** When this instance last deleted old records (epoch ms; 0: not yet). */
     private volatile long lastSweep = 0;
 
-    public ProofNonces(Store store, Clock clock) {
+    public ProofNonces(Store store) {
         this.store = store;
-        this.clock = clock;
     }
 
-    /** Records the nonce; false when this key used it within {@link #KEPT}. Throws {@link Store.StoreException}. */
-    public boolean firstUse(String deviceKey, String nonce) {
-        long now = clock.millis();
+    /**
+     * Records the nonce of a proof whose time (Unix seconds) was checked against now (epoch ms,
+     * the same reading); false when this key used it before. Throws {@link Store.StoreException}.
+     */
+    public boolean firstUse(String deviceKey, String nonce, long proofTimeSeconds, long now) {
         long forgottenBefore = now - KEPT.toMillis();
         if (now - lastSweep >= SWEEP_EVERY.toMillis()) {
             lastSweep = now;
             store.deleteNoncesBefore(forgottenBefore);
         }
-        return store.recordNonce(deviceKey, nonce, now, forgottenBefore);
+        return store.recordNonce(deviceKey, nonce, proofTimeSeconds * 1000, now, forgottenBefore);
     }
 }

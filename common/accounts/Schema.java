@@ -50,7 +50,16 @@ final class Schema {
                     "CREATE INDEX proof_nonces_seen_at ON proof_nonces (seen_at)"),
             // The password's version: a random value that add and passwd set, and a rehash keeps.
             // The writes of a check hold only while it is the one verified (contract section 2).
-            List.of("ALTER TABLE users ADD COLUMN password_stamp BIGINT NOT NULL DEFAULT 0"));
+            List.of("ALTER TABLE users ADD COLUMN password_stamp BIGINT NOT NULL DEFAULT 0"),
+            // Proofs, hardened (contract section 14): a nonce's record keeps its proof's TIME (epoch ms)
+            // and lives until that TIME is 180 s past, whichever instance's clock sweeps. Records made
+            // before this version kept when they were seen, within 60 s of their TIME: seen_at + 60 s
+            // keeps each at least as long as its proof is good. And the time a key was pinned to a
+            // binding made without one, which `useradmin list --json` shows as key_added.
+            List.of("ALTER TABLE proof_nonces ADD COLUMN proof_time BIGINT NOT NULL DEFAULT 0",
+                    "UPDATE proof_nonces SET proof_time = seen_at + 60000",
+                    "CREATE INDEX proof_nonces_proof_time ON proof_nonces (proof_time)",
+                    "ALTER TABLE users ADD COLUMN key_added_at VARCHAR(40)"));
 
     static int latestVersion() {
         return MIGRATIONS.size();

@@ -5,7 +5,7 @@ final class Statements {
 
     private Statements() {}
 
-    static final String USER_COLUMNS = "username, password_hash, created_at, machine_id, bound_at, last_check_at, device_key, password_stamp";
+    static final String USER_COLUMNS = "username, password_hash, created_at, machine_id, bound_at, last_check_at, device_key, password_stamp, key_added_at";
 
     static final String COUNTER_COLUMNS =
             "counter_key, failures, last_failure_at, in_flight, in_flight_at, window_start, window_failures, forget_at";
@@ -24,11 +24,11 @@ final class Statements {
                 // (its stamp, which a rehash keeps): a password changed, or a user deleted and
                 // re-added, meanwhile writes nothing.
                 .addStatement("bind-machine", """
-                        UPDATE users SET machine_id = :machine_id, device_key = NULL, bound_at = :now, last_check_at = :now
+                        UPDATE users SET machine_id = :machine_id, device_key = NULL, key_added_at = NULL, bound_at = :now, last_check_at = :now
                         WHERE username = :username AND password_stamp = :verified_stamp AND machine_id IS NULL
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 .addStatement("bind-device", """
-                        UPDATE users SET machine_id = :machine_id, device_key = :device_key, bound_at = :now, last_check_at = :now
+                        UPDATE users SET machine_id = :machine_id, device_key = :device_key, key_added_at = NULL, bound_at = :now, last_check_at = :now
                         WHERE username = :username AND password_stamp = :verified_stamp AND machine_id IS NULL
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 // The record of a check also holds only while the binding's key is the one decided on.
@@ -42,19 +42,19 @@ final class Statements {
                           AND device_key = :device_key""")
                 // A binding made without a key takes the key of its first proof, once.
                 .addStatement("add-device-key", """
-                        UPDATE users SET device_key = :device_key, last_check_at = :now
+                        UPDATE users SET device_key = :device_key, key_added_at = :now, last_check_at = :now
                         WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :machine_id
                           AND device_key IS NULL""")
                 // An idle binding moves to the user's new machine (contract section 9): only while it is
                 // still bound where it was and still as idle as it was read, so two machines racing
                 // to take it over leave it with one; the new machine must be free, as for a first bind.
                 .addStatement("move-machine", """
-                        UPDATE users SET machine_id = :machine_id, device_key = NULL, bound_at = :now, last_check_at = :now
+                        UPDATE users SET machine_id = :machine_id, device_key = NULL, key_added_at = NULL, bound_at = :now, last_check_at = :now
                         WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :released_machine
                           AND COALESCE(last_check_at, bound_at) = :last_use
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
                 .addStatement("move-device", """
-                        UPDATE users SET machine_id = :machine_id, device_key = :device_key, bound_at = :now, last_check_at = :now
+                        UPDATE users SET machine_id = :machine_id, device_key = :device_key, key_added_at = NULL, bound_at = :now, last_check_at = :now
                         WHERE username = :username AND password_stamp = :verified_stamp AND machine_id = :released_machine
                           AND COALESCE(last_check_at, bound_at) = :last_use
                           AND NOT EXISTS (SELECT 1 FROM users WHERE machine_id = :machine_id)""")
@@ -64,7 +64,7 @@ final class Statements {
                         WHERE username = :username AND password_hash = :old_hash""")
                 .addStatement("set-password", "UPDATE users SET password_hash = :password_hash, password_stamp = :stamp WHERE username = :username")
                 .addStatement("unbind", """
-                        UPDATE users SET machine_id = NULL, device_key = NULL, bound_at = NULL
+                        UPDATE users SET machine_id = NULL, device_key = NULL, key_added_at = NULL, bound_at = NULL
                         WHERE username = :username AND machine_id IS NOT NULL""")
                 .addStatement("delete-user", "DELETE FROM users WHERE username = :username")
                 // Failure counters: made when first needed, then read under a row lock, decided on
@@ -87,12 +87,13 @@ final class Statements {
                             WHERE forget_at < :now AND (in_flight = 0 OR in_flight_at < :stale_before)""" + dialect.lockFreeRows() + ")")
                 .addStatement("count-counters", "SELECT COUNT(*) AS n FROM failure_counters")
                 // A proof's nonce, recorded on its first use: the primary key refuses a second use,
-                // on every instance at once. A record old enough to be forgotten is taken over.
+                // on every instance at once. A record whose proof's time is old enough to be
+                // forgotten is taken over.
                 .addStatement("record-nonce", """
-                        INSERT INTO proof_nonces (device_key, nonce, seen_at) VALUES (:device_key, :nonce, :now)
-                        ON CONFLICT (device_key, nonce) DO UPDATE SET seen_at = :now
-                        WHERE proof_nonces.seen_at < :forgotten_before""")
-                .addStatement("delete-old-nonces", "DELETE FROM proof_nonces WHERE seen_at < :forgotten_before")
+                        INSERT INTO proof_nonces (device_key, nonce, seen_at, proof_time) VALUES (:device_key, :nonce, :now, :proof_time)
+                        ON CONFLICT (device_key, nonce) DO UPDATE SET seen_at = :now, proof_time = :proof_time
+                        WHERE proof_nonces.proof_time < :forgotten_before""")
+                .addStatement("delete-old-nonces", "DELETE FROM proof_nonces WHERE proof_time < :forgotten_before")
                 .build();
     }
 }

@@ -39,10 +39,12 @@ public final class Store implements AutoCloseable {
      * One row of the users table. machineId, boundAt and lastCheckAt may be null; deviceKey
      * (base64url of the bound key's point) is null for an unbound user or a binding made
      * by a version-1 header. passwordStamp changes with every new password (add, passwd) and
-     * stays through a rehash: the writes of a check are conditional on it.
+     * stays through a rehash: the writes of a check are conditional on it. keyAddedAt is when a
+     * version-2 login pinned deviceKey to a binding made without one; null otherwise.
      */
     public record User(String username, String passwordHash, Instant createdAt,
-                       String machineId, Instant boundAt, Instant lastCheckAt, String deviceKey, long passwordStamp) {
+                       String machineId, Instant boundAt, Instant lastCheckAt, String deviceKey, long passwordStamp,
+                       Instant keyAddedAt) {
         public boolean isBound() {
             return machineId != null;
         }
@@ -294,15 +296,16 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Records a proof's nonce for its key; false when it was recorded already (at or after
-     * forgottenBefore, epoch ms), on any instance: the proof was used before.
+     * Records a proof's nonce for its key, with the proof's time (epoch ms); false when it was
+     * recorded already for a proof whose time is at or after forgottenBefore, on any instance:
+     * the proof was used before.
      */
-    public boolean recordNonce(String deviceKey, String nonce, long now, long forgottenBefore) {
-        return update("record-nonce", Map.of("device_key", deviceKey, "nonce", nonce, "now", now,
+    public boolean recordNonce(String deviceKey, String nonce, long proofTime, long now, long forgottenBefore) {
+        return update("record-nonce", Map.of("device_key", deviceKey, "nonce", nonce, "proof_time", proofTime, "now", now,
                 "forgotten_before", forgottenBefore)) == 1;
     }
 
-    /** Deletes the nonces recorded before this time (epoch ms); returns how many. */
+    /** Deletes the nonces of proofs whose time (epoch ms) is before this; returns how many. */
     public long deleteNoncesBefore(long forgottenBefore) {
         return update("delete-old-nonces", Map.of("forgotten_before", forgottenBefore));
     }
@@ -489,7 +492,7 @@ public final class Store implements AutoCloseable {
     private static User user(DbRow row) {
         return new User(text(row, "username"), text(row, "password_hash"), instant(row, "created_at"),
                 text(row, "machine_id"), instant(row, "bound_at"), instant(row, "last_check_at"), text(row, "device_key"),
-                number(row, "password_stamp").longValue());
+                number(row, "password_stamp").longValue(), instant(row, "key_added_at"));
     }
 
     private static String text(DbRow row, String column) {

@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * `useradmin list` output: a table for people, JSON for scripts. Machine IDs are shortened in
- * both, and a bound device key is shown by the first 8 characters of its fingerprint.
+ * both, and a bound device key is shown by the first 8 characters of its fingerprint. The JSON's
+ * key_added is when a version-2 login pinned the key to a binding made without one (null when
+ * the key came with the binding, or there is none): the moment to ask about, if it surprises.
  */
 public final class UserListing {
 
@@ -31,6 +33,7 @@ public final class UserListing {
                         + ", \"bound\": " + user.isBound()
                         + ", \"machine_id_prefix\": " + (user.isBound() ? Json.quote(shortId(user)) : "null")
                         + ", \"key\": " + (user.deviceKey() == null ? "null" : Json.quote(shortKey(user)))
+                        + ", \"key_added\": " + jsonTime(user.keyAddedAt())
                         + ", \"bound_at\": " + jsonTime(user.boundAt())
                         + ", \"last_check_at\": " + jsonTime(user.lastCheckAt())
                         + ", \"created_at\": " + jsonTime(user.createdAt()) + "}")

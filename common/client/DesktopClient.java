@@ -58,13 +58,14 @@ public final class DesktopClient {
     }
 
     /** This computer as the server sees it: its machine ID and its device key. */
-    private record Device(String machineId, KeyPair key) {}
+    private record Device(String machineId, DeviceSigner key) {}
 
     /** The machine ID, and the device key (made if there is none yet), or the error already said. */
     private Optional<Device> device() {
         try {
             String raw = RawMachineIdentity.read(system);
-            return Optional.of(new Device(MachineId.derive(raw), DeviceKeyFile.loadOrCreate(keyFolder, raw)));
+            KeyPair key = DeviceKeyFile.loadOrCreate(keyFolder, raw, warning -> err.println("client: warning: " + warning));
+            return Optional.of(new Device(MachineId.derive(raw), DeviceSigner.of(key)));
         } catch (RawMachineIdentity.MissingIdentityException | DeviceKeyFile.UnusableKeyException e) {
             err.println("client: " + e.getMessage());
             return Optional.empty();
@@ -76,7 +77,7 @@ public final class DesktopClient {
         var device = device();
         if (device.isEmpty()) return NO_IDENTITY;
         out.println(device.get().machineId());
-        out.println("key SHA256:" + DeviceKeys.fingerprint(DeviceKeys.point(device.get().key().getPublic())));
+        out.println("key SHA256:" + DeviceKeys.fingerprint(device.get().key().point()));
         return OK;
     }
 
@@ -117,7 +118,7 @@ public final class DesktopClient {
         }
         var http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
         if (sslContext != null) http.sslContext(sslContext);
-        KeyPair key = device.get().key();
+        DeviceSigner key = device.get().key();
         try (var client = http.build()) {
             HttpResponse<String> response = client.send(signedRequest(checkUri, credentials, key), HttpResponse.BodyHandlers.ofString());
             Optional<Duration> shortWait = shortRetryAfter(response);
@@ -139,9 +140,9 @@ public final class DesktopClient {
         }
     }
 
-    /** GET /check with the version-2 header: the credentials, signed now by the device key. */
-    private static HttpRequest signedRequest(URI checkUri, String credentials, KeyPair key) {
-        String header = DeviceProof.signedHeader(credentials, key.getPublic(), key.getPrivate(), java.time.Instant.now());
+    /** GET /check with the version-2 header: the credentials, signed now by the device key for the server's origin. */
+    private static HttpRequest signedRequest(URI checkUri, String credentials, DeviceSigner key) {
+        String header = DeviceProof.signedHeader(credentials, Origin.of(checkUri), key, java.time.Instant.now());
         return HttpRequest.newBuilder(checkUri).timeout(REQUEST_TIMEOUT).header(HeaderCodec.HEADER_NAME, header).GET().build();
     }
 

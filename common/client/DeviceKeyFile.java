@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -55,10 +56,16 @@ public final class DeviceKeyFile {
 
     private DeviceKeyFile() {}
 
-    /** The device key in this folder, made (with the folder) when there is none yet. */
-    public static KeyPair loadOrCreate(Path folder, String rawIdentity) throws UnusableKeyException {
+    /**
+     * The device key in this folder, made (with the folder) when there is none yet. The folder
+     * and the file must be this user's own; modes that let others in are narrowed first, and
+     * each narrowing is told to warnings in one line (contract section 14).
+     */
+    public static KeyPair loadOrCreate(Path folder, String rawIdentity, Consumer<String> warnings) throws UnusableKeyException {
         Path file = folder.resolve(FILE_NAME);
-        if (Files.exists(file)) return open(file, rawIdentity);
+        if (Files.exists(file)) {
+            return open(file, rawIdentity);
+        }
         KeyPair made = DeviceKeys.generate();
         try {
             return create(folder, made, rawIdentity) ? made : open(file, rawIdentity);

@@ -54,7 +54,7 @@ public final class AuthServer {
                 // request line; see the README (nginx's client_header_timeout covers that).
                 .idleConnectionTimeout(idleConnectionTimeout)
                 .idleConnectionPeriod(Duration.ofSeconds(1))
-                .routing(routing -> routes(routing, service, clientAddress));
+                .routing(routing -> routes(routing, service, clientAddress, sslContext != null));
         if (sslContext != null) {
             builder.tls(Tls.builder().sslContext(sslContext).build());
         }
@@ -71,6 +71,16 @@ public final class AuthServer {
         if (tls || isLoopback(host)) return java.util.Optional.empty();
         return java.util.Optional.of("listening on " + host + " without TLS: passwords cross the network unencrypted"
                 + " (use --tls-keystore, or --host 127.0.0.1 behind a TLS proxy)");
+    }
+
+    /**
+     * What to warn about when proofs are checked against the Host each request names, on an
+     * address others reach: a relay that rewrites Host could pass on a proof made for another server.
+     */
+    public static java.util.Optional<String> originWarning(String host, List<String> publicOrigins) {
+        if (!publicOrigins.isEmpty() || isLoopback(host)) return java.util.Optional.empty();
+        return java.util.Optional.of("listening on " + host + " without --public-url: signed headers are checked against"
+                + " the Host each request names, which a relay can rewrite (set --public-url https://your.host)");
     }
 
     private static boolean isLoopback(String host) {
@@ -91,8 +101,12 @@ public final class AuthServer {
         }
     }
 
-    static void routes(HttpRouting.Builder routing, CheckService service, ClientAddress clientAddress) {
-        routing.get("/check", (req, res) -> answer(res, service.check(authValues(req), () -> clientAddress.of(peer(req), forwardedFor(req)))))
+    static void routes(HttpRouting.Builder routing, CheckService service, ClientAddress clientAddress, boolean tls) {
+        routing.get("/check", (req, res) -> answer(res, service.check(authValues(req),
+                        () -> clientAddress.of(peer(req), values(req, HeaderNames.X_FORWARDED_FOR)),
+                        () -> RequestOrigin.of(tls, req.headers().first(HeaderNames.HOST).orElse(null),
+                                clientAddress.isTrustedProxy(peer(req)),
+                                values(req, HeaderNames.X_FORWARDED_PROTO), values(req, HeaderNames.X_FORWARDED_HOST)))))
                 .any("/check", (req, res) -> {
                     res.header(HeaderNames.ALLOW, "GET");
                     sendProblem(res, 405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "Only GET is allowed on /check.");
@@ -110,9 +124,9 @@ public final class AuthServer {
         return headers.contains(AUTH_HEADER) ? headers.get(AUTH_HEADER).allValues() : List.of();
     }
 
-    private static List<String> forwardedFor(ServerRequest req) {
+    private static List<String> values(ServerRequest req, HeaderName name) {
         var headers = req.headers();
-        return headers.contains(HeaderNames.X_FORWARDED_FOR) ? headers.get(HeaderNames.X_FORWARDED_FOR).allValues() : List.of();
+        return headers.contains(name) ? headers.get(name).allValues() : List.of();
     }
 
     private static String peer(ServerRequest req) {

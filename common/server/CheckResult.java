@@ -31,10 +31,14 @@ public sealed interface CheckResult {
         }
     }
 
-    /** releasedMachine: the machine ID an idle binding was released from (MOVED only), for the log; else null. */
-    record Ok(String username, Binding binding, String releasedMachine) implements CheckResult {
+    /**
+     * releasedMachine: the machine ID an idle binding was released from (MOVED only), for the log;
+     * addedKey: the device key this check pinned to a binding made without one (contract section 14),
+     * for the log. Each is null otherwise.
+     */
+    record Ok(String username, Binding binding, String releasedMachine, String addedKey) implements CheckResult {
         Ok(String username, Binding binding) {
-            this(username, binding, null);
+            this(username, binding, null, null);
         }
     }
 

@@ -50,7 +50,7 @@ public final class CheckService {
         this.gate = gate;
         this.clock = clock;
         this.rules = rules;
-        this.nonces = new ProofNonces(store, clock);
+        this.nonces = new ProofNonces(store);
         this.afterVerify = afterVerify;
         this.beforeRound = beforeRound;
     }
@@ -75,15 +75,21 @@ public final class CheckService {
     }
 
     /**
+     * A request that names no origin of its own: a proof must be signed for one of the
+     * server's public origins (--public-url).
+     *
      * @param headerValues every SEEK_CUSTOM_AUTH value in the request (none, one, or too many)
      * @param clientAddress the client's address, for the budgets and the logs
      */
     public CheckResult check(List<String> headerValues, String clientAddress) {
-        return check(headerValues, () -> clientAddress);
+        return check(headerValues, () -> clientAddress, () -> null);
     }
 
-    /** As above, with the client address worked out only when an answer needs it (most 400s do not). */
-    public CheckResult check(List<String> headerValues, Supplier<String> clientAddress) {
+    /**
+     * As above, with the client address and the origin the request names (its scheme and Host,
+     * null when it has none) worked out only when an answer needs them (most 400s do not).
+     */
+    public CheckResult check(List<String> headerValues, Supplier<String> clientAddress, Supplier<String> requestOrigin) {
         if (headerValues.isEmpty()) {
             return logged(Decided.cheap(MISSING_HEADER), null, clientAddress);
         }
@@ -96,19 +102,29 @@ public final class CheckService {
                     logged(Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.PROOF_REQUIRED)), v.credentials(), clientAddress);
             case HeaderCodec.Valid v -> {
                 Supplier<String> address = memoized(clientAddress);  // for the budgets, then the log
-                yield logged(checkCredentials(v.credentials(), null, address.get()), v.credentials(), address);
+                yield logged(checkCredentials(v.credentials(), null, 0, address), v.credentials(), address);
             }
             case HeaderCodec.Signed s -> {
-                // Before the store is asked anything: a forged or stale proof costs a signature check, no more.
-                Optional<String> problem = s.proof().problemAt(clock.instant());
+                // Before the store is asked anything: a forged, stale or misdirected proof costs a
+                // signature check or three, no more. One reading of the clock serves the time check
+                // and the nonce's record (contract section 14).
+                long now = clock.millis();
+                String named = requestOrigin.get();
+                Optional<String> problem = s.proof().problemAt(now, serverOrigins(named), named);
                 if (problem.isPresent()) {
                     var invalid = new CheckResult.Refused(CheckResult.Refusal.INVALID_PROOF, problem.get(), null);
                     yield logged(Decided.cheap(invalid), s.credentials(), clientAddress);
                 }
                 Supplier<String> address = memoized(clientAddress);
-                yield logged(checkCredentials(s.credentials(), s.proof(), address.get()), s.credentials(), address);
+                yield logged(checkCredentials(s.credentials(), s.proof(), now, address), s.credentials(), address);
             }
         };
+    }
+
+    /** The origins a proof may be signed for: --public-url's, else the one the request names (none without a Host). */
+    private List<String> serverOrigins(String requestOrigin) {
+        if (!rules.publicOrigins().isEmpty()) return rules.publicOrigins();
+        return requestOrigin == null ? List.of() : List.of(requestOrigin);
     }
 
     private static final CheckResult.Refused MISSING_HEADER = new CheckResult.Refused(CheckResult.Refusal.MISSING_HEADER);
@@ -133,14 +149,21 @@ public final class CheckService {
         return proof != null && boundKey.equals(proof.key()) ? FailureBudgets.Origin.BOUND_DEVICE : FailureBudgets.Origin.ELSEWHERE;
     }
 
-    /** Steps 3 to 6, for credentials whose proof (null for version 1) holds. */
-    private Decided checkCredentials(Credentials credentials, DeviceProof proof, String clientAddress) {
+    /**
+     * Steps 3 to 6, for credentials whose proof (null for version 1) holds at now (epoch ms, the
+     * reading its time was checked against).
+     */
+    private Decided checkCredentials(Credentials credentials, DeviceProof proof, long now, Supplier<String> clientAddress) {
         String username = credentials.username();
         if (gate.isFull()) return Decided.cheap(busy());  // before the store is asked anything: a flood costs it nothing
         boolean verified = false;
         try {
+            // Before any budget: a replayed header takes no slot, so no number of replays can make the owner wait.
+            if (proof != null && !nonces.firstUse(proof.key(), proof.nonce(), proof.time(), now)) {
+                return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.PROOF_REPLAYED));
+            }
             Optional<Store.User> user = store.findUser(username);
-            var reservation = budgets.reserve(username, origin(user, credentials.machineId(), proof), clientAddress);
+            var reservation = budgets.reserve(username, origin(user, credentials.machineId(), proof), clientAddress.get());
             if (reservation instanceof FailureBudgets.Refused refused) {
                 long seconds = refused.retryAfter().toSeconds();
                 return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.TOO_MANY_ATTEMPTS,
@@ -149,9 +172,6 @@ public final class CheckService {
             var admitted = (FailureBudgets.Admitted) reservation;
             var outcome = FailureBudgets.Outcome.ABANDONED;
             try {
-                if (proof != null && !nonces.firstUse(proof.key(), proof.nonce())) {
-                    return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.PROOF_REPLAYED));
-                }
                 String storedHash = user.map(Store.User::passwordHash).orElse(null);
                 Optional<Boolean> matches = gate.run(() -> hasher.verify(credentials.password(), storedHash));
                 if (matches.isEmpty()) return Decided.cheap(busy());
@@ -213,7 +233,7 @@ public final class CheckService {
                     return new CheckResult.Refused(CheckResult.Refusal.MACHINE_BOUND_TO_OTHER_USER);
                 }
                 if (store.moveBinding(username, boundTo, user.get().lastUse(), machineId, deviceKey, verifiedStamp, now)) {
-                    return new CheckResult.Ok(username, CheckResult.Binding.MOVED, boundTo);
+                    return new CheckResult.Ok(username, CheckResult.Binding.MOVED, boundTo, null);
                 }
                 continue;  // used, moved or unbound meanwhile, or the machine was taken: look again
             }
@@ -227,10 +247,14 @@ public final class CheckService {
                 if (boundKey != null && !boundKey.equals(deviceKey)) {
                     return new CheckResult.Refused(CheckResult.Refusal.DEVICE_KEY_MISMATCH);
                 }
-                boolean recorded = boundKey == null && deviceKey != null
-                        ? store.addDeviceKey(username, machineId, deviceKey, verifiedStamp, now)
-                        : store.recordCheck(username, machineId, boundKey, verifiedStamp, now);
-                if (recorded) return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
+                if (boundKey == null && deviceKey != null) {
+                    // Pinned once, and said in the log: whoever knows the password and the machine ID could do this.
+                    if (store.addDeviceKey(username, machineId, deviceKey, verifiedStamp, now)) {
+                        return new CheckResult.Ok(username, CheckResult.Binding.EXISTING, null, deviceKey);
+                    }
+                } else if (store.recordCheck(username, machineId, boundKey, verifiedStamp, now)) {
+                    return new CheckResult.Ok(username, CheckResult.Binding.EXISTING);
+                }
                 continue;  // unbound by an admin, keyed by another request, or the password changed, meanwhile: look again
             }
             Optional<String> owner = store.findMachineOwner(machineId);
@@ -263,7 +287,8 @@ public final class CheckService {
             String who = credentials == null ? "" : " user=" + credentials.username() + " machine=" + credentials.shortMachineId();
             String what = switch (result) {
                 case CheckResult.Ok ok -> "OK binding=" + ok.binding().name().toLowerCase(java.util.Locale.ROOT)
-                        + (ok.releasedMachine() == null ? "" : " released=" + Credentials.shortMachineId(ok.releasedMachine()));
+                        + (ok.releasedMachine() == null ? "" : " released=" + Credentials.shortMachineId(ok.releasedMachine()))
+                        + (ok.addedKey() == null ? "" : " key=added SHA256:" + DeviceKeys.fingerprint(ok.addedKey()).substring(0, 8));
                 case CheckResult.Refused r when r.reason() == CheckResult.Refusal.MALFORMED_HEADER
                         || r.reason() == CheckResult.Refusal.INVALID_PROOF -> r.reason() + " detail=\"" + r.detail() + "\"";
                 case CheckResult.Refused r -> r.reason().name();

@@ -97,6 +97,11 @@ public final class ClientAddress {
         return Addresses.budgetKey(client);
     }
 
+    /** Whether this connecting address (a literal) is a trusted proxy, whose forwarded headers are believed. */
+    public boolean isTrustedProxy(String peer) {
+        return Addresses.parse(peer).map(this::isTrusted).orElse(false);
+    }
+
     private boolean isTrusted(InetAddress address) {
         return trustedProxies.stream().anyMatch(block -> block.contains(address));
     }

@@ -25,6 +25,10 @@ public final class SeekAuthServer implements AutoCloseable {
                     Clock.systemUTC(), CheckRules.DEFAULT, AuthServer.IDLE_CONNECTION_TIMEOUT);
         }
 
+        public Settings withPort(int port) {
+            return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules, idleConnectionTimeout);
+        }
+
         public Settings withClientAddress(ClientAddress clientAddress) {
             return new Settings(db, dbPassword, host, port, tls, clientAddress, gate, clock, rules, idleConnectionTimeout);
         }

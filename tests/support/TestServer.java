@@ -22,6 +22,7 @@ public final class TestServer implements AutoCloseable, org.junit.jupiter.api.ex
     public static final PasswordHasher HASHER = new PasswordHasher();
 
     private final SeekAuthServer server;
+    private final SeekAuthServer.Settings settings;
     public final Store store;
     public final WebServer web;
     public final URI check;
@@ -104,11 +105,16 @@ public final class TestServer implements AutoCloseable, org.junit.jupiter.api.ex
      * from many client addresses (see {@link #checkFrom}).
      */
     public static TestServer trustingLoopbackProxy(String dbSetting) {
-        return new TestServer(SeekAuthServer.Settings.onLoopback(dbSetting).withClientAddress(ClientAddress.trusting("127.0.0.1")));
+        return new TestServer(SeekAuthServer.Settings.onLoopback(dbSetting).withClientAddress(ClientAddress.trusting("127.0.0.1"))
+                .withRules(CheckRules.DEFAULT.withPublicOrigins(java.util.List.of(BEHIND_PROXY))));
     }
+
+    /** The public origin of servers made by {@link #trustingLoopbackProxy}, as instances behind one proxy share one. */
+    public static final String BEHIND_PROXY = "https://auth.example.test";
 
     /** The real server's wiring (the same as server.java's), on these settings. */
     public TestServer(SeekAuthServer.Settings settings) {
+        this.settings = settings;
         Logger.getLogger("").addHandler(logCapture);
         try {
             this.server = SeekAuthServer.start(settings);
@@ -143,8 +149,7 @@ public final class TestServer implements AutoCloseable, org.junit.jupiter.api.ex
     public String signedHeader(String username, String password, String machineId, java.security.KeyPair key) {
         secrets.add(password);
         secrets.add(machineId);
-        return DeviceProof.signedHeader(HeaderCodec.encode(username, password, machineId), key.getPublic(), key.getPrivate(),
-                java.time.Instant.now());
+        return DeviceProof.signedHeader(HeaderCodec.encode(username, password, machineId), origin(), key, java.time.Instant.now());
     }
 
     /** A check that claims, through X-Forwarded-For, to come from this client address. */
@@ -173,6 +178,15 @@ public final class TestServer implements AutoCloseable, org.junit.jupiter.api.ex
         } catch (Exception e) {
             throw new IllegalStateException("request to the test server failed", e);
         }
+    }
+
+    /**
+     * The origin proofs are signed for here: the server's first public origin (--public-url),
+     * else the one a client names when it sends to this server at 127.0.0.1.
+     */
+    public String origin() {
+        var publicOrigins = settings.rules().publicOrigins();
+        return publicOrigins.isEmpty() ? "http://127.0.0.1:" + server.port() : publicOrigins.getFirst();
     }
 
     public List<String> logLines() {

@@ -116,4 +116,47 @@ class DeviceKeyFileTest {
         var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(file.resolve("seek-auth"), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().startsWith("cannot write the device key " + file.resolve("seek-auth").resolve("device-key") + ": "), e.getMessage());
     }
+
+    @Test
+    void laxModesOfTheFileAndFolderAreNarrowedWithOneLineEach() throws Exception {
+        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
+        assertEquals(java.util.List.of(), warnings, "nothing to say about modes it made itself");
+        Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(folder().resolve("device-key"), PosixFilePermissions.fromString("rw-rw-r--"));
+
+        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder().resolve("device-key"))));
+        assertEquals(java.util.List.of(
+                "the device key folder " + folder() + " let other users in (rwxr-xr-x); narrowed it to rwx------",
+                "the device key file " + folder().resolve("device-key") + " let other users in (rw-rw-r--); narrowed it to rw-------"),
+                warnings);
+        warnings.clear();
+        DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
+        assertEquals(java.util.List.of(), warnings, "said once, when narrowed");
+    }
+
+    /** As root (as CI runs), hand the file or the folder to "nobody": it must not be used. */
+    @Test
+    void aFileOrFolderOwnedByAnotherUserIsRefusedAndLeftAsItIs() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "giving a file to another user (chown) needs root; CI runs as root");
+        var nobody = home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        var key = DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
+        Path file = folder().resolve("device-key");
+
+        Files.setOwner(file, nobody);
+        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
+        assertTrue(e.getMessage().startsWith("the device key file " + file + " belongs to another user (uid "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("so it is not used; remove it, or give it back with chown"), e.getMessage());
+        assertEquals(nobody, Files.getOwner(file), "left as it is");
+
+        Files.setOwner(file, Files.getOwner(home));
+        Files.setOwner(folder(), nobody);
+        e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
+        assertTrue(e.getMessage().startsWith("the device key folder " + folder() + " belongs to another user"), e.getMessage());
+
+        Files.setOwner(folder(), Files.getOwner(home));
+        assertEquals(fingerprint(key), fingerprint(DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add)), "given back, it opens");
+    }
 }

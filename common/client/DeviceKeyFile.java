@@ -63,7 +63,9 @@ public final class DeviceKeyFile {
      */
     public static KeyPair loadOrCreate(Path folder, String rawIdentity, Consumer<String> warnings) throws UnusableKeyException {
         Path file = folder.resolve(FILE_NAME);
+        keepPrivate(folder, "rwx------", "folder", warnings);
         if (Files.exists(file)) {
+            keepPrivate(file, "rw-------", "file", warnings);
             return open(file, rawIdentity);
         }
         KeyPair made = DeviceKeys.generate();
@@ -164,6 +166,31 @@ public final class DeviceKeyFile {
             // Ours from an earlier run, or made by hand: narrowed below all the same.
         }
         Files.setPosixFilePermissions(folder, ownerOnly);
+    }
+
+    /**
+     * Refuses a device-key file or folder that another user owns (they could have planted a key,
+     * or read ours), and narrows modes that let other users read or change it.
+     */
+    static void keepPrivate(Path path, String wantedMode, String kind, Consumer<String> warnings) throws UnusableKeyException {
+        if (!posix(path) || !Files.exists(path)) return;
+        try {
+            int owner = (Integer) Files.getAttribute(path, "unix:uid");
+            long me = new com.sun.security.auth.module.UnixSystem().getUid();
+            if (owner != me) {
+                throw new UnusableKeyException("the device key " + kind + " " + path + " belongs to another user (uid " + owner
+                        + ", not " + me + "), so it is not used; remove it, or give it back with chown");
+            }
+            var mode = Files.getPosixFilePermissions(path);
+            var wanted = PosixFilePermissions.fromString(wantedMode);
+            if (!wanted.containsAll(mode)) {
+                Files.setPosixFilePermissions(path, wanted);
+                warnings.accept("the device key " + kind + " " + path + " let other users in (" + PosixFilePermissions.toString(mode)
+                        + "); narrowed it to " + wantedMode);
+            }
+        } catch (IOException e) {
+            throw new UnusableKeyException("cannot check the device key " + kind + " " + path + ": " + reason(e));
+        }
     }
 
     /** AES-256 key = HKDF-SHA256(input = the raw OS identity, salt, info = HKDF_INFO). */

@@ -2,7 +2,8 @@
 # Starts a whole seek-auth deployment on loopback: a throwaway PostgreSQL, two
 # server instances sharing it, and nginx in front; adds a demo user and runs the
 # desktop client through nginx twice (the two requests reach both instances). The
-# servers run with --require-proof: only headers signed by a device key count.
+# servers run with --require-proof: only headers signed by a device key count, and
+# --public-url: only those signed for nginx's address, the one clients are given.
 #
 #   deploy/run.sh            start it, run the client, and keep it running until Ctrl-C
 #   deploy/run.sh --check    the same, then stop everything; exit 0 when both checks passed
@@ -62,6 +63,7 @@ export SEEK_DB="$db"
 ./jbang build server.java >/dev/null
 for port in "${instance_ports[@]}"; do
   ./jbang server.java --host 127.0.0.1 --port "$port" --trusted-proxies 127.0.0.1 --require-proof \
+    --public-url "http://127.0.0.1:$proxy_port" \
     >"$work/server-$port.out" 2>"$work/server-$port.log" &
   pids+=($!)
 done

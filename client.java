@@ -43,7 +43,7 @@ class client implements Callable<Integer> {
     public Integer call() {
         var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         var client = new DesktopClient(stdin, Terminal.system(), System.out, System.err, RawMachineIdentity.THIS_COMPUTER,
-                ConfigFolder.forThisUser());
+                DeviceKeyStore.sealedFile(ConfigFolder.forThisUser()));
         if (showMachineId) return client.showMachineId();
         javax.net.ssl.SSLContext tls = null;
         if (trustCert != null) {

@@ -192,8 +192,8 @@ class ClientProcessTest {
         var result = client("", "--show-machine-id");
         assertEquals(0, result.exitCode(), result.stderr());
         var key = DeviceKeyFile.loadOrCreate(config.resolve("seek-auth"), RawMachineIdentity.read(), warning -> {});
-        assertEquals(MachineId.derive(RawMachineIdentity.read()) + "\nkey SHA256:" + DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic())) + "\n",
-                result.stdout());
+        assertEquals(MachineId.derive(RawMachineIdentity.read()) + "\nkey SHA256:" + DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic()))
+                + " (file " + keyFile() + ")\n", result.stdout());
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(config.resolve("seek-auth"))));
     }

@@ -41,7 +41,8 @@ class DesktopClientTest {
 
     DesktopClient client(String stdin, Optional<Terminal> terminal, RawMachineIdentity.SystemAccess identity, java.nio.file.Path keys) {
         return new DesktopClient(new BufferedReader(new StringReader(stdin)), terminal,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), identity, keys);
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), identity,
+                DeviceKeyStore.sealedFile(keys));
     }
 
     String base() {
@@ -244,11 +245,39 @@ class DesktopClientTest {
         assertEquals(0, client("", THIS_COMPUTER).showMachineId());
         var key = DeviceKeyFile.loadOrCreate(keyFolder, THIS_COMPUTER, warning -> {});
         String fingerprint = DeviceKeys.fingerprint(DeviceKeys.point(key.getPublic()));
-        assertEquals(MachineId.derive(THIS_COMPUTER) + "\nkey SHA256:" + fingerprint + "\n", stdout());
+        String where = " (file " + keyFolder.resolve("device-key") + ")";
+        assertEquals(MachineId.derive(THIS_COMPUTER) + "\nkey SHA256:" + fingerprint + where + "\n", stdout());
         assertEquals(43, fingerprint.length(), "base64url of 32 bytes, no padding");
         out.reset();
         assertEquals(0, client("", THIS_COMPUTER).showMachineId());
-        assertEquals(MachineId.derive(THIS_COMPUTER) + "\nkey SHA256:" + fingerprint + "\n", stdout(), "the same key the next time");
+        assertEquals(MachineId.derive(THIS_COMPUTER) + "\nkey SHA256:" + fingerprint + where + "\n", stdout(), "the same key the next time");
+    }
+
+    /** The seam: the client asks a key store for the point and for signatures, whatever holds the key. */
+    @Test
+    void aKeyThatCannotSignIsOneLineAndExit4WithNothingSent() {
+        var point = DeviceKeys.point(DeviceKeys.generate().getPublic());
+        DeviceKeyStore refusing = (raw, warnings) -> new DeviceKey() {
+            @Override public byte[] point() {
+                return point;
+            }
+
+            @Override public byte[] sign(byte[] message) {
+                throw new IllegalStateException("the key in the PKCS#11 token \"t\" cannot sign ES256 proofs: CKR_MECHANISM_INVALID");
+            }
+
+            @Override public String where() {
+                return "pkcs11 token \"t\", not extractable";
+            }
+        };
+        var client = new DesktopClient(new BufferedReader(new StringReader("alice\n" + PASSWORD + "\n")), Optional.empty(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                FakeSystem.withIdentity(THIS_COMPUTER), refusing);
+        assertEquals(4, client.check(base(), null));
+        assertEquals("client: the key in the PKCS#11 token \"t\" cannot sign ES256 proofs: CKR_MECHANISM_INVALID\n",
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals("", stdout());
+        assertFalse(server.store.findUser("alice").orElseThrow().isBound(), "nothing reached the server");
     }
 
     @Test

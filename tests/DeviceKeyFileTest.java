@@ -63,7 +63,7 @@ class DeviceKeyFileTest {
     void aCopyDoesNotOpenOnAnotherComputerAndIsNeverReplaced() throws Exception {
         DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add);
         byte[] before = Files.readAllBytes(folder().resolve("device-key"));
-        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), OTHER_COMPUTER, warnings::add));
+        var e = assertThrows(UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), OTHER_COMPUTER, warnings::add));
         assertEquals("the device key " + folder().resolve("device-key") + " does not open on this computer (it was sealed on another"
                 + " computer, or it is damaged); remove it to make a new key, which an admin then binds anew with `useradmin unbind`",
                 e.getMessage());
@@ -79,7 +79,7 @@ class DeviceKeyFileTest {
         // Another public key beside the sealed private key: the associated data no longer matches.
         lines.set(1, "public " + DeviceKeys.base64url(DeviceKeys.point(DeviceKeys.generate().getPublic())));
         Files.write(file, lines);
-        assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
+        assertThrows(UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
 
         // One flipped bit in the sealed part.
         lines = new ArrayList<>(Files.readAllLines(file));
@@ -88,11 +88,11 @@ class DeviceKeyFileTest {
         char last = sealed.charAt(sealed.length() - 5);
         lines.set(3, sealed.substring(0, sealed.length() - 5) + (last == 'A' ? 'B' : 'A') + sealed.substring(sealed.length() - 4));
         Files.write(file, lines);
-        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
+        var e = assertThrows(UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().contains("does not open on this computer"), e.getMessage());
 
         Files.writeString(file, "garbage\n");
-        e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
+        e = assertThrows(UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().contains("(it is damaged); remove it to make a new key"), e.getMessage());
         assertEquals("garbage\n", Files.readString(file), "never replaced silently");
     }
@@ -113,7 +113,7 @@ class DeviceKeyFileTest {
     void anUnwritableFolderIsOneLine() throws Exception {
         Path file = home.resolve("not-a-folder");
         Files.writeString(file, "");
-        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(file.resolve("seek-auth"), THIS_COMPUTER, warnings::add));
+        var e = assertThrows(UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(file.resolve("seek-auth"), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().startsWith("cannot write the device key " + file.resolve("seek-auth").resolve("device-key") + ": "), e.getMessage());
     }
 
@@ -146,14 +146,14 @@ class DeviceKeyFileTest {
         Path file = folder().resolve("device-key");
 
         Files.setOwner(file, nobody);
-        var e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
+        var e = assertThrows(UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().startsWith("the device key file " + file + " belongs to another user (uid "), e.getMessage());
         assertTrue(e.getMessage().endsWith("so it is not used; remove it, or give it back with chown"), e.getMessage());
         assertEquals(nobody, Files.getOwner(file), "left as it is");
 
         Files.setOwner(file, Files.getOwner(home));
         Files.setOwner(folder(), nobody);
-        e = assertThrows(DeviceKeyFile.UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
+        e = assertThrows(UnusableKeyException.class, () -> DeviceKeyFile.loadOrCreate(folder(), THIS_COMPUTER, warnings::add));
         assertTrue(e.getMessage().startsWith("the device key folder " + folder() + " belongs to another user"), e.getMessage());
 
         Files.setOwner(folder(), Files.getOwner(home));

@@ -8,8 +8,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Path;
-import java.security.KeyPair;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,43 +39,44 @@ public final class DesktopClient {
     private final PrintStream out;
     private final PrintStream err;
     private final RawMachineIdentity.SystemAccess system;
-    private final Path keyFolder;
+    private final DeviceKeyStore keys;
 
     /**
      * system: where the machine identity is read, {@link RawMachineIdentity#THIS_COMPUTER} in the shipped client;
-     * keyFolder: where the device key is kept, {@link ConfigFolder#forThisUser()} in the shipped client.
+     * keys: where the device key is kept, the sealed file in {@link ConfigFolder#forThisUser()} or a PKCS#11 token
+     * in the shipped client (--key-store).
      */
     public DesktopClient(BufferedReader stdin, Optional<Terminal> terminal, PrintStream out, PrintStream err,
-                         RawMachineIdentity.SystemAccess system, Path keyFolder) {
+                         RawMachineIdentity.SystemAccess system, DeviceKeyStore keys) {
         this.stdin = stdin;
         this.terminal = terminal;
         this.out = out;
         this.err = err;
         this.system = system;
-        this.keyFolder = keyFolder;
+        this.keys = keys;
     }
 
     /** This computer as the server sees it: its machine ID and its device key. */
-    private record Device(String machineId, DeviceSigner key) {}
+    private record Device(String machineId, DeviceKey key) {}
 
     /** The machine ID, and the device key (made if there is none yet), or the error already said. */
     private Optional<Device> device() {
         try {
             String raw = RawMachineIdentity.read(system);
-            KeyPair key = DeviceKeyFile.loadOrCreate(keyFolder, raw, warning -> err.println("client: warning: " + warning));
-            return Optional.of(new Device(MachineId.derive(raw), DeviceSigner.of(key)));
-        } catch (RawMachineIdentity.MissingIdentityException | DeviceKeyFile.UnusableKeyException e) {
+            DeviceKey key = keys.open(raw, warning -> err.println("client: warning: " + warning));
+            return Optional.of(new Device(MachineId.derive(raw), key));
+        } catch (RawMachineIdentity.MissingIdentityException | UnusableKeyException e) {
             err.println("client: " + e.getMessage());
             return Optional.empty();
         }
     }
 
-    /** Prints the machine ID, then "key SHA256:" and the device key's fingerprint. */
+    /** Prints the machine ID, then "key SHA256:", the device key's fingerprint, and where the key lives. */
     public int showMachineId() {
         var device = device();
         if (device.isEmpty()) return NO_IDENTITY;
         out.println(device.get().machineId());
-        out.println("key SHA256:" + DeviceKeys.fingerprint(device.get().key().point()));
+        out.println("key SHA256:" + DeviceKeys.fingerprint(device.get().key().point()) + " (" + device.get().key().where() + ")");
         return OK;
     }
 
@@ -118,7 +117,7 @@ public final class DesktopClient {
         }
         var http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
         if (sslContext != null) http.sslContext(sslContext);
-        DeviceSigner key = device.get().key();
+        DeviceKey key = device.get().key();
         try (var client = http.build()) {
             HttpResponse<String> response = client.send(signedRequest(checkUri, credentials, key), HttpResponse.BodyHandlers.ofString());
             Optional<Duration> shortWait = shortRetryAfter(response);
@@ -137,11 +136,14 @@ public final class DesktopClient {
             Thread.currentThread().interrupt();
             err.println("client: interrupted");
             return UNREACHABLE;
+        } catch (IllegalStateException keyCannotSign) {
+            err.println("client: " + keyCannotSign.getMessage());
+            return NO_IDENTITY;
         }
     }
 
     /** GET /check with the version-2 header: the credentials, signed now by the device key for the server's origin. */
-    private static HttpRequest signedRequest(URI checkUri, String credentials, DeviceSigner key) {
+    private static HttpRequest signedRequest(URI checkUri, String credentials, DeviceKey key) {
         String header = DeviceProof.signedHeader(credentials, Origin.of(checkUri), key, java.time.Instant.now());
         return HttpRequest.newBuilder(checkUri).timeout(REQUEST_TIMEOUT).header(HeaderCodec.HEADER_NAME, header).GET().build();
     }

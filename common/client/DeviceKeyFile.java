@@ -47,13 +47,6 @@ public final class DeviceKeyFile {
     private static final int GCM_TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The key file exists but cannot be used here; the message is the one line to show. */
-    public static final class UnusableKeyException extends Exception {
-        UnusableKeyException(String message) {
-            super(message);
-        }
-    }
-
     private DeviceKeyFile() {}
 
     /**
@@ -150,6 +143,12 @@ public final class DeviceKeyFile {
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** The folder, made 0700 whatever the umask; an existing one must be this user's, and is narrowed to 0700 (said to warnings). */
+    static void ownerOnlyFolder(Path folder, Consumer<String> warnings) throws IOException, UnusableKeyException {
+        keepPrivate(folder, "rwx------", "folder", warnings);
+        ownerOnlyFolder(folder);
     }
 
     /** The folder, made 0700 whatever the umask; an existing one is narrowed to 0700 too. */

@@ -112,6 +112,12 @@ public final class Processes {
         }
     }
 
+    /** Like {@link #run(ProcessBuilder, String, int)}, with these variables added to the process's environment. */
+    public static Result run(ProcessBuilder builder, String stdin, int timeoutSeconds, Map<String, String> env) {
+        builder.environment().putAll(env);
+        return run(builder, stdin, timeoutSeconds);
+    }
+
     /** Runs to the end with this standard input; stops the process if it outlives the timeout. */
     public static Result run(ProcessBuilder builder, String stdin, int timeoutSeconds) {
         Path dir;
@@ -157,7 +163,7 @@ public final class Processes {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 21+
-//DEPS io.helidon:helidon-dependencies:4.1.7@pom
+//DEPS io.helidon:helidon-dependencies:4.5.0@pom
 //DEPS io.helidon.webserver:helidon-webserver
 // The same JVM options as server.java, so that only the code differs.
 //RUNTIME_OPTIONS -Xmx128m -Xms32m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m

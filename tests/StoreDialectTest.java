@@ -61,11 +61,24 @@ class StoreDialectTest {
     @Test
     void thePasswordReachesTheDriverExactlyAsGivenDollarBracesIncluded() {
         String password = "a${db.source}b";
-        var config = Store.clientConfig("jdbc:postgresql://db/seek?user=seek&password=in-url", password, StoreDialect.POSTGRESQL);
-        assertEquals(password, config.get("db.connection.password").asString().get());
-        assertEquals("jdbc:postgresql://db/seek?user=seek", config.get("db.connection.url").asString().get());
-        var inUrl = Store.clientConfig("jdbc:postgresql://db/seek?password=p${db.source}", null, StoreDialect.POSTGRESQL);
-        assertEquals("jdbc:postgresql://db/seek?password=p${db.source}", inUrl.get("db.connection.url").asString().get());
+        var properties = ConnectionPool.properties("jdbc:postgresql://db/seek?user=seek&password=in-url", password, StoreDialect.POSTGRESQL);
+        assertEquals(password, properties.getProperty("password"));
+        assertEquals("jdbc:postgresql://db/seek?user=seek", properties.getProperty("jdbcUrl"));
+        var inUrl = ConnectionPool.properties("jdbc:postgresql://db/seek?password=p${db.source}", null, StoreDialect.POSTGRESQL);
+        assertEquals("jdbc:postgresql://db/seek?password=p${db.source}", inUrl.getProperty("jdbcUrl"));
+        assertNull(inUrl.getProperty("password"));
+    }
+
+    /** A primary demoted in a failover answers writes with SQLSTATE 25006: its connections must not be used again. */
+    @Test
+    void aConnectionThatTurnedReadOnlyIsEvictedAndOtherErrorsAreLeftToHikari() {
+        var override = new ConnectionPool.ReadOnlyIsGone();
+        assertEquals(com.zaxxer.hikari.SQLExceptionOverride.Override.MUST_EVICT,
+                override.adjudicate(new SQLException("cannot execute UPDATE in a read-only transaction", "25006")));
+        assertEquals(com.zaxxer.hikari.SQLExceptionOverride.Override.CONTINUE_EVICT,
+                override.adjudicate(new SQLException("duplicate key", "23505")));
+        assertEquals(com.zaxxer.hikari.SQLExceptionOverride.Override.CONTINUE_EVICT,
+                override.adjudicate(new SQLException("connection refused", "08001")), "Hikari's own rules evict class 08");
     }
 
     @Test

@@ -1,7 +1,6 @@
-//DEPS io.helidon:helidon-dependencies:4.1.7@pom
+//DEPS io.helidon:helidon-dependencies:4.5.0@pom
 //DEPS io.helidon.dbclient:helidon-dbclient
 //DEPS io.helidon.dbclient:helidon-dbclient-jdbc
-//DEPS io.helidon.dbclient:helidon-dbclient-hikari
 //DEPS io.helidon.config:helidon-config
 //DEPS org.xerial:sqlite-jdbc:3.53.4.0
 //DEPS org.postgresql:postgresql:42.7.14
@@ -9,8 +8,6 @@
 //DEPS org.slf4j:slf4j-jdk14:2.0.16
 //RUNTIME_OPTIONS --enable-native-access=ALL-UNNAMED
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
@@ -22,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The user store shared by the server and the admin CLI: Helidon DB Client over
- * JDBC with a Hikari pool, SQLite by default. Every method is one statement, so
+ * JDBC with a HikariCP pool ({@link ConnectionPool}), SQLite by default. Every method is one statement, so
  * each is atomic on its own; the database's constraints hold the binding rules.
  * Failures surface as {@link StoreException}.
  */
@@ -128,11 +125,13 @@ public final class Store implements AutoCloseable {
             var newFile = fileToCreate(dbSetting);
             if (newFile.isPresent()) createOwnerOnly(newFile.get(), shown);
         }
-        Config config = clientConfig(url, password, dialect);
         var statements = Statements.all(dialect);
         Store store;
         try {
-            store = new Store(() -> DbClient.builder(config.get("db")).statements(statements).build(), shown, dialect);
+            store = new Store(() -> io.helidon.dbclient.jdbc.JdbcClientBuilder.create()
+                    .connectionPool(ConnectionPool.open(url, password, dialect))
+                    .statements(statements)
+                    .build(), shown, dialect);
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store at " + shown + ": " + rootMessage(e), e);
         }
@@ -146,27 +145,6 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot open the store at " + shown + ": " + e.getMessage(), e);
         }
         return store;
-    }
-
-    /**
-     * Helidon DB Client's settings for this URL and password. Only the values given here, each
-     * taken as it is: Helidon would otherwise resolve "${...}" inside them, so a password such
-     * as "a${db.source}b" would reach the database altered.
-     */
-    static Config clientConfig(String url, String password, StoreDialect dialect) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("db.source", "jdbc");
-        settings.put("db.connection.url", password == null ? url : StoreDialect.withoutPassword(url));
-        if (password != null) settings.put("db.connection.password", password);
-        settings.put("db.connection.poolName", "seek-auth");
-        settings.put("db.connection.connectionTimeout", "5000");
-        dialect.poolProperties(url).forEach((key, value) -> settings.put("db.connection." + key, value));
-        return Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .disableValueResolving()
-                .sources(ConfigSources.create(settings))
-                .build();
     }
 
     /**

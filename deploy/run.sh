@@ -9,8 +9,12 @@
 #   deploy/run.sh --check    the same, then stop everything; exit 0 when both checks passed
 #
 # Environment (defaults in brackets): DEPLOY_PROXY_PORT [8080], DEPLOY_INSTANCE_PORTS
-# ["8081 8082"], DEPLOY_PG_PORT [54329]. Needs Debian's postgresql and nginx
-# (apt-get install postgresql nginx). As root, PostgreSQL runs as the postgres user.
+# ["8081 8082"], DEPLOY_PG_PORT [54329], DEPLOY_STANDBY [off]: "sync" or "async" adds
+# a streaming standby (pg_basebackup -R) on DEPLOY_PG_PORT + 1, synchronous or not,
+# and the servers reach the two through the driver's multi-host URL, so that
+# promoting the standby (pg_ctl promote) after the primary is lost needs no change
+# of theirs. Needs Debian's postgresql and nginx (apt-get install postgresql nginx).
+# As root, PostgreSQL runs as the postgres user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +28,11 @@ esac
 proxy_port=${DEPLOY_PROXY_PORT:-8080}
 read -r -a instance_ports <<< "${DEPLOY_INSTANCE_PORTS:-8081 8082}"
 pg_port=${DEPLOY_PG_PORT:-54329}
+standby=${DEPLOY_STANDBY:-off}
+case "$standby" in
+  off|sync|async) ;;
+  *) echo "deploy: DEPLOY_STANDBY must be off, sync or async, not $standby" >&2; exit 2 ;;
+esac
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$pg_bin/initdb" ] || { echo "deploy: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
@@ -43,6 +52,7 @@ cleanup() {
   for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
   [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
   [ -f "$work/pg/postmaster.pid" ] && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1 || true
+  [ -f "$work/standby/postmaster.pid" ] && "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/standby" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,6 +67,24 @@ echo "deploy: PostgreSQL on 127.0.0.1:$pg_port (data in $work/pg)"
 psql -h 127.0.0.1 -p "$pg_port" -U seek -d postgres -qc "CREATE DATABASE seek" >/dev/null
 
 db="jdbc:postgresql://127.0.0.1:$pg_port/seek?user=seek"
+if [ "$standby" != off ]; then
+  standby_port=$((pg_port + 1))
+  echo "deploy: $standby standby on 127.0.0.1:$standby_port (data in $work/standby)"
+  echo "host replication seek 127.0.0.1/32 trust" >> "$work/pg/pg_hba.conf"
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg" reload >/dev/null
+  "${as_pg[@]}" "$pg_bin/pg_basebackup" -h 127.0.0.1 -p "$pg_port" -U seek -D "$work/standby" -R -X stream -c fast >/dev/null
+  echo "primary_conninfo = 'host=127.0.0.1 port=$pg_port user=seek application_name=standby1'" >> "$work/standby/postgresql.auto.conf"
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/standby" -l "$work/standby.log" -w \
+    -o "-p $standby_port -k $work -c listen_addresses=127.0.0.1" start >/dev/null \
+    || { cat "$work/standby.log" >&2; exit 1; }
+  if [ "$standby" = sync ]; then
+    # Every commit waits until the standby has it: a failover loses no answered decision.
+    psql -h 127.0.0.1 -p "$pg_port" -U seek -d postgres -qc "ALTER SYSTEM SET synchronous_standby_names = 'standby1'" >/dev/null
+    psql -h 127.0.0.1 -p "$pg_port" -U seek -d postgres -qc "SELECT pg_reload_conf()" >/dev/null
+  fi
+  db="jdbc:postgresql://127.0.0.1:$pg_port,127.0.0.1:$standby_port/seek?user=seek&targetServerType=primary"
+  echo "deploy: after a failover: ${as_pg[*]} $pg_bin/pg_ctl -D $work/standby promote"
+fi
 export SEEK_DB="$db"
 
 # Build once before starting both: two JBang processes building the same script at once clash.

@@ -46,12 +46,14 @@ class DeploymentTest {
         nginx();
         Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(), "PostgreSQL is not installed");
         int[] ports = freePorts(4);
+        // With the optional synchronous standby: the servers then reach PostgreSQL through the multi-host URL.
         var env = Map.of("DEPLOY_PROXY_PORT", String.valueOf(ports[0]),
-                "DEPLOY_INSTANCE_PORTS", ports[1] + " " + ports[2], "DEPLOY_PG_PORT", String.valueOf(ports[3]));
+                "DEPLOY_INSTANCE_PORTS", ports[1] + " " + ports[2], "DEPLOY_PG_PORT", String.valueOf(ports[3]), "DEPLOY_STANDBY", "sync");
         var builder = new ProcessBuilder(Processes.ROOT.resolve("deploy/run.sh").toString(), "--check").directory(Processes.ROOT.toFile());
         builder.environment().putAll(env);
         var result = Processes.run(builder, "", 240);
         assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+        assertTrue(result.stdout().contains("deploy: sync standby on 127.0.0.1:" + (ports[3] + 1)), result.stdout());
         assertTrue(result.stdout().contains("HTTP 200\n{\"status\": \"OK\", \"username\": \"demo\", \"binding\": \"new\"}\n"), result.stdout());
         assertTrue(result.stdout().contains("HTTP 200\n{\"status\": \"OK\", \"username\": \"demo\", \"binding\": \"existing\"}\n"), result.stdout());
     }

@@ -94,6 +94,7 @@ public final class PostgresCluster implements AutoCloseable {
                     local all all                trust
                     host  all seek 127.0.0.1/32  trust
                     host  all all  127.0.0.1/32  scram-sha-256
+                    host  replication seek 127.0.0.1/32 trust
                     """);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -109,6 +110,62 @@ public final class PostgresCluster implements AutoCloseable {
                 "-o", "-p " + port + " -k " + home + " -c listen_addresses=127.0.0.1 -c fsync=off"
                         + " -c full_page_writes=off -c max_connections=200",
                 "start"));
+    }
+
+    /**
+     * A streaming standby of this cluster, made with pg_basebackup -R and started on a port of
+     * its own; it names itself to the primary as applicationName (see {@link #requireSynchronous}).
+     */
+    public PostgresCluster startStandby(String applicationName) {
+        try {
+            Path standbyHome = Files.createTempDirectory("seek-pg-standby");
+            if (asPostgresUser) {
+                Files.setOwner(standbyHome, standbyHome.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
+            }
+            var standby = new PostgresCluster(bin, standbyHome, freePort(), asPostgresUser);
+            run(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "seek",
+                    "-D", standby.data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"));
+            // The last setting of a name wins: -R wrote one without the application name.
+            Files.writeString(standby.data.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port=" + port
+                    + " user=seek application_name=" + applicationName + "'\n", java.nio.file.StandardOpenOption.APPEND);
+            standby.start();
+            return standby;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Commits wait until this standby has them too (synchronous_commit stays on); returns once
+     * the standby streams as the synchronous one.
+     */
+    public void requireSynchronous(String applicationName) {
+        sql("postgres", "ALTER SYSTEM SET synchronous_standby_names = '" + applicationName + "'");
+        sql("postgres", "SELECT pg_reload_conf()");
+        waitForReplication("sync");
+    }
+
+    /** Returns once a standby streams from this primary in this sync_state ("async", "sync"). */
+    public void waitForReplication(String syncState) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (var connection = DriverManager.getConnection(url("postgres") + "?user=seek");
+                 var rows = connection.createStatement().executeQuery("SELECT sync_state FROM pg_stat_replication WHERE state = 'streaming'")) {
+                if (rows.next() && syncState.equals(rows.getString(1))) return;
+                Thread.sleep(50);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot ask the primary about its standby: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no standby streamed as " + syncState + " within 30 s");
+    }
+
+    /** Promotes this standby to a primary, returning once it accepts writes. */
+    public void promote() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "promote"));
     }
 
     /** Stops the server at once, as a crash or a lost network would. */

@@ -138,7 +138,7 @@ class FailureBudgetsTest {
         var held = new ArrayList<FailureBudgets.Admitted>();
         for (int i = 0; i < 5; i++) held.add(admitted("alice", ELSEWHERE, "192.0.2." + i));
         var sixth = budgets.reserve("alice", ELSEWHERE, "192.0.2.50");
-        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1)), sixth, "no failure on record, but the budget is in flight");
+        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1), "account"), sixth, "no failure on record, but the budget is in flight");
 
         budgets.settle(held.removeFirst(), FailureBudgets.Outcome.VERIFIED);
         var freed = admitted("alice", ELSEWHERE, "192.0.2.51");
@@ -169,7 +169,7 @@ class FailureBudgetsTest {
     @Test
     void aReservationOfAnInstanceThatDiedIsGivenBackAfterAMinute() {
         for (int i = 0; i < 5; i++) admitted("alice", BOUND_MACHINE, "192.0.2." + i);  // never settled
-        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1)), budgets.reserve("alice", BOUND_MACHINE, ADDR));
+        assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(1), "account"), budgets.reserve("alice", BOUND_MACHINE, ADDR));
         clock.advance(FailureBudgets.STALE_RESERVATION.plusMillis(1));
         admitted("alice", BOUND_MACHINE, ADDR);
     }
@@ -217,7 +217,7 @@ class FailureBudgetsTest {
             var sixth = later.reserve("alice", ELSEWHERE, "192.0.2.99");
             assertInstanceOf(FailureBudgets.Admitted.class, sixth, "the backoff of five failures is over by now");
             later.settle((FailureBudgets.Admitted) sixth, FailureBudgets.Outcome.FAILED);
-            assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(2)), later.reserve("alice", ELSEWHERE, "192.0.2.98"),
+            assertEquals(new FailureBudgets.Refused(Duration.ofSeconds(2), "account"), later.reserve("alice", ELSEWHERE, "192.0.2.98"),
                     "six failures on record: the five unsettled ones counted");
         }
     }

@@ -93,8 +93,18 @@ public final class FailureBudgets {
         }
     }
 
-    /** The attempt must wait this long (whole seconds, at least one). */
-    public record Refused(Duration retryAfter) implements Reservation {}
+    /**
+     * The attempt must wait this long (whole seconds, at least one), because of a key of this
+     * kind: "account", "device" (a bound device key's) or "address" (for the metrics; never a name).
+     */
+    public record Refused(Duration retryAfter, String keyKind) implements Reservation {}
+
+    /** The kind of a budget key, as the metrics count refusals: no username or address in it. */
+    static String kindOf(String key) {
+        if (key.startsWith(Origin.BOUND_DEVICE.keyPrefix)) return "device";
+        if (key.startsWith("address:")) return "address";
+        return "account";
+    }
 
     private final Store store;
     private final Clock clock;
@@ -139,13 +149,18 @@ public final class FailureBudgets {
         return store.updateCounters(keys, stored -> {
             var counters = new ArrayList<Store.Counter>();
             long wait = 0;
+            String waitingOn = null;
             for (String key : keys) {
                 Store.Counter counter = current(stored.get(key), now);
                 counters.add(counter);
-                wait = Math.max(wait, waitMillis(counter, policyOf(key), now));
+                long keyWait = waitMillis(counter, policyOf(key), now);
+                if (keyWait > wait) {
+                    wait = keyWait;
+                    waitingOn = key;
+                }
             }
             // A refusal changes nothing: nothing is written (a counter made empty just now is swept later).
-            if (wait > 0) return new Store.CounterDecision<>(new Refused(wholeSeconds(wait)), List.of());
+            if (wait > 0) return new Store.CounterDecision<>(new Refused(wholeSeconds(wait), kindOf(waitingOn)), List.of());
             var reserved = counters.stream().map(c -> withForgetAt(reserved(c, policyOf(c.key()), now), now)).toList();
             return new Store.CounterDecision<>(admitted, reserved);
         });

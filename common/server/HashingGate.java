@@ -80,7 +80,17 @@ public final class HashingGate {
 
     /** How many are running or waiting now. */
     public int inUse() {
-        return pool.getActiveCount() + pool.getQueue().size();
+        return running() + queued();
+    }
+
+    /** How many hashes run now. */
+    public int running() {
+        return pool.getActiveCount();
+    }
+
+    /** How many hashes wait for a thread now. */
+    public int queued() {
+        return pool.getQueue().size();
     }
 
     /**

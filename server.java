@@ -30,6 +30,15 @@ class server implements Callable<Integer> {
             description = "listen port, 0 for a free one (env SEEK_PORT; default ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "${env:SEEK_ADMIN_PORT}",
+            description = {"serve /observe/health and /observe/metrics on this second port, 0 for a",
+                    "free one (env SEEK_ADMIN_PORT; default none: off)"})
+    Integer adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "HOST", defaultValue = "${env:SEEK_ADMIN_HOST:-127.0.0.1}",
+            description = "the admin port's address (env SEEK_ADMIN_HOST; default ${DEFAULT-VALUE})")
+    String adminHost;
+
     @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:SEEK_TLS_KEYSTORE}",
             description = {"PKCS#12 keystore: serve HTTPS (env SEEK_TLS_KEYSTORE).",
                     "Its password: env SEEK_TLS_KEYSTORE_PASSWORD, else a terminal prompt."})
@@ -67,6 +76,14 @@ class server implements Callable<Integer> {
             System.err.println("server: --port must be between 0 and 65535 (see --help)");
             return Cli.USAGE;
         }
+        if (adminPort != null && (adminPort < 0 || adminPort > 65535)) {
+            System.err.println("server: --admin-port must be between 0 and 65535 (see --help)");
+            return Cli.USAGE;
+        }
+        if (adminPort != null && adminPort != 0 && adminPort == port) {
+            System.err.println("server: --admin-port must differ from --port: the public port serves only /check (see --help)");
+            return Cli.USAGE;
+        }
         if (releaseAfterDays < 0) {
             System.err.println("server: --release-after must be 0 (never) or a number of days (see --help)");
             return Cli.USAGE;
@@ -99,7 +116,8 @@ class server implements Callable<Integer> {
         SeekAuthServer server;
         try {
             server = SeekAuthServer.start(new SeekAuthServer.Settings(db, System.getenv("SEEK_DB_PASSWORD"), host, port, tls,
-                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC(), rules, AuthServer.IDLE_CONNECTION_TIMEOUT));
+                    clientAddress, HashingGate.forThisMachine(), java.time.Clock.systemUTC(), rules, AuthServer.IDLE_CONNECTION_TIMEOUT,
+                    adminPort == null ? null : new AdminSocket(adminHost, adminPort)));
         } catch (Store.StoreException | AuthServer.ListenException e) {
             return fail(e.getMessage());
         }
@@ -110,6 +128,9 @@ class server implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.println("seek-auth listening on " + (tls == null ? "http" : "https") + "://" + host + ":" + server.port());
+        if (adminPort != null) {
+            System.out.println("seek-auth health and metrics on http://" + adminHost + ":" + server.adminPort() + "/observe");
+        }
         AuthServer.plainHttpWarning(host, tls != null).ifPresent(warning -> System.err.println("server: warning: " + warning));
         AuthServer.originWarning(host, rules.publicOrigins()).ifPresent(warning -> System.err.println("server: warning: " + warning));
         stopped.await();

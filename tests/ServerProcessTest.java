@@ -144,6 +144,46 @@ class ServerProcessTest {
         }
     }
 
+    /** The sockets the server's process (and any process under it) listens on. */
+    static List<String> listening(RunningServer server) {
+        var sockets = new java.util.ArrayList<>(ListeningSockets.of(server.process().pid()));
+        server.process().toHandle().descendants().forEach(child -> sockets.addAll(ListeningSockets.of(child.pid())));
+        return sockets;
+    }
+
+    @Test
+    void theAdminPortIsOffByDefaultAndOnLoopbackWhenAskedFor() throws Exception {
+        try (var server = startServer(Map.of(), "--db", dir.resolve("a.db").toString(), "--host", "127.0.0.1", "--port", "0")) {
+            assertEquals(List.of("127.0.0.1:" + server.base().getPort()), listening(server), "one port: the public one");
+        }
+        try (var server = startServer(Map.of("SEEK_ADMIN_PORT", "0"), "--db", dir.resolve("a.db").toString(), "--host", "127.0.0.1",
+                "--port", "0")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.started().stdoutText().lines().count() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+            var line = Pattern.compile("seek-auth health and metrics on http://127\\.0\\.0\\.1:(\\d+)/observe")
+                    .matcher(server.started().stdoutText().lines().toList().get(1));
+            assertTrue(line.matches(), server.started().stdoutText());
+            int adminPort = Integer.parseInt(line.group(1));
+            assertEquals(java.util.Set.of("127.0.0.1:" + server.base().getPort(), "127.0.0.1:" + adminPort),
+                    java.util.Set.copyOf(listening(server)), "the admin port on loopback, by default");
+            var ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/health/ready"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+        }
+    }
+
+    @Test
+    void badAdminPortsAreOneLineAndExit2() {
+        var same = Processes.run(Processes.jbang(Map.of(), "server.java", "--db", dir.resolve("b.db").toString(), "--port", "8123",
+                "--admin-port", "8123"), "", 120);
+        assertEquals(2, same.exitCode(), same.stderr());
+        assertEquals(List.of("server: --admin-port must differ from --port: the public port serves only /check (see --help)"), same.errorLines());
+        var outOfRange = Processes.run(Processes.jbang(Map.of("SEEK_ADMIN_PORT", "70000"), "server.java", "--db", dir.resolve("b.db").toString()),
+                "", 120);
+        assertEquals(2, outOfRange.exitCode(), outOfRange.stderr());
+        assertEquals(List.of("server: --admin-port must be between 0 and 65535 (see --help)"), outOfRange.errorLines());
+    }
+
     @Test
     void aPublicUrlThatIsNotAnHttpUrlIsOneLineAndExit2() throws Exception {
         var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--db", dir.resolve("p.db").toString(), "--port", "0",

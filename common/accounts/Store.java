@@ -201,6 +201,11 @@ public final class Store implements AutoCloseable {
         return name;
     }
 
+    /** Asks the database a trivial question; throws {@link StoreException} when it does not answer. */
+    public void ping() {
+        run(() -> db.execute().get("SELECT 1 AS one"));
+    }
+
     public Optional<User> findUser(String username) {
         return run(() -> db.execute().createNamedGet("get-user").addParam("username", username).execute().map(Store::user));
     }

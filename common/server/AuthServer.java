@@ -36,32 +36,44 @@ public final class AuthServer {
     }
 
     /**
-     * Starts listening; port 0 picks a free port (see {@link WebServer#port()}). sslContext may be null.
-     * Throws {@link ListenException} when the address cannot be bound: Helidon itself only logs
-     * that and reports port -1.
+     * The web server for GET /check, not yet started; port 0 picks a free port. sslContext may be null.
      */
-    public static WebServer start(String host, int port, SSLContext sslContext, CheckService service, ClientAddress clientAddress,
-                                  Duration idleConnectionTimeout) {
-        if (port != 0) probe(host, port);
+    public static io.helidon.webserver.WebServerConfig.Builder builder(String host, int port, SSLContext sslContext, CheckService service, ClientAddress clientAddress,
+                                            Duration idleConnectionTimeout) {
         var builder = WebServer.builder()
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
-                // Helidon 4.1 keeps one idle clock per connection (the time since its last request
+                // Only what is added here: the observe modules on the class path would otherwise
+                // add themselves to the public socket too (see AdminSocket).
+                .featuresDiscoverServices(false)
+                // Helidon keeps one idle clock per connection (the time since its last request
                 // began), checked every period while the connection waits for a request line: it
                 // closes a client that trickles its request line, and an idle keep-alive alike.
                 // Neither it nor the socket read timeout reaches a client that stalls after its
-                // request line; see the README (nginx's client_header_timeout covers that).
+                // request line (Helidon 4.5 has no limit on the whole head); see the README
+                // (nginx's client_header_timeout covers that).
                 .idleConnectionTimeout(idleConnectionTimeout)
                 .idleConnectionPeriod(Duration.ofSeconds(1))
                 .routing(routing -> routes(routing, service, clientAddress, sslContext != null));
         if (sslContext != null) {
             builder.tls(Tls.builder().sslContext(sslContext).build());
         }
+        return builder;
+    }
+
+    /**
+     * Starts listening (see {@link WebServer#port()}). Throws {@link ListenException} when an
+     * address cannot be bound: Helidon itself only logs that and reports port -1.
+     */
+    public static WebServer start(io.helidon.webserver.WebServerConfig.Builder builder, String host, int port, AdminSocket admin) {
+        if (port != 0) probe(host, port);
+        if (admin != null && admin.port() != 0) probe(admin.host(), admin.port());
         WebServer web = builder.build().start();
-        if (web.port() < 0) {
+        if (web.port() < 0 || (admin != null && web.port(AdminSocket.NAME) < 0)) {
             web.stop();
-            throw new ListenException("cannot listen on " + host + ":" + port + " (is the port in use?)");
+            throw new ListenException("cannot listen on " + host + ":" + port
+                    + (admin == null ? "" : " and " + admin.host() + ":" + admin.port()) + " (is a port in use?)");
         }
         return web;
     }

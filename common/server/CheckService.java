@@ -26,6 +26,7 @@ public final class CheckService {
     private final Clock clock;
     private final CheckRules rules;
     private final ProofNonces nonces;
+    private final DecisionMetrics metrics;
 
     /** Runs after the password verified and before the first write; a seam for tests of what happens meanwhile. */
     private final Consumer<String> afterVerify;
@@ -39,11 +40,23 @@ public final class CheckService {
     }
 
     public CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate, Clock clock, CheckRules rules) {
-        this(store, hasher, budgets, gate, clock, rules, username -> {}, round -> {});
+        this(store, hasher, budgets, gate, clock, rules, DecisionMetrics.NONE);
+    }
+
+    /** With its decisions counted in these metrics. */
+    public CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate, Clock clock, CheckRules rules,
+                        DecisionMetrics metrics) {
+        this(store, hasher, budgets, gate, clock, rules, metrics, username -> {}, round -> {});
     }
 
     CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate, Clock clock, CheckRules rules,
                  Consumer<String> afterVerify, IntConsumer beforeRound) {
+        this(store, hasher, budgets, gate, clock, rules, DecisionMetrics.NONE, afterVerify, beforeRound);
+    }
+
+    private CheckService(Store store, PasswordHasher hasher, FailureBudgets budgets, HashingGate gate, Clock clock, CheckRules rules,
+                         DecisionMetrics metrics, Consumer<String> afterVerify, IntConsumer beforeRound) {
+        this.metrics = metrics;
         this.store = store;
         this.hasher = hasher;
         this.budgets = budgets;
@@ -165,6 +178,7 @@ public final class CheckService {
             Optional<Store.User> user = store.findUser(username);
             var reservation = budgets.reserve(username, origin(user, credentials.machineId(), proof), clientAddress.get());
             if (reservation instanceof FailureBudgets.Refused refused) {
+                metrics.throttled(refused.keyKind());
                 long seconds = refused.retryAfter().toSeconds();
                 return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.TOO_MANY_ATTEMPTS,
                         "Too many failed attempts; retry after " + seconds + " seconds.", refused.retryAfter()));
@@ -173,7 +187,12 @@ public final class CheckService {
             var outcome = FailureBudgets.Outcome.ABANDONED;
             try {
                 String storedHash = user.map(Store.User::passwordHash).orElse(null);
-                Optional<Boolean> matches = gate.run(() -> hasher.verify(credentials.password(), storedHash));
+                Optional<Boolean> matches = gate.run(() -> {
+                    long began = System.nanoTime();
+                    boolean verifies = hasher.verify(credentials.password(), storedHash);
+                    metrics.hashed(System.nanoTime() - began);
+                    return verifies;
+                });
                 if (matches.isEmpty()) return Decided.cheap(busy());
                 verified = true;
                 if (!matches.get()) {
@@ -191,6 +210,7 @@ public final class CheckService {
                 budgets.settle(admitted, outcome);
             }
         } catch (Store.StoreException e) {
+            metrics.storeFailed();
             // In the decision's own line: an outage answers every request so, and is summarised like them.
             return new Decided(new CheckResult.Refused(CheckResult.Refusal.SERVICE_UNAVAILABLE), verified, "store failure: " + e.getMessage());
         }
@@ -283,6 +303,7 @@ public final class CheckService {
 
     private CheckResult logged(Decided decided, Credentials credentials, Supplier<String> clientAddress) {
         CheckResult result = decided.result();
+        metrics.decided(result);
         Supplier<String> line = () -> {
             String who = credentials == null ? "" : " user=" + credentials.username() + " machine=" + credentials.shortMachineId();
             String what = switch (result) {

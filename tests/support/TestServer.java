@@ -71,6 +71,11 @@ public final class TestServer implements AutoCloseable, org.junit.jupiter.api.ex
         return this;
     }
 
+    /** The admin socket's port; -1 for a server without one. */
+    public int adminPort() {
+        return server.adminPort();
+    }
+
     /** The SQLite file of a server made by {@link #inTempDir}. */
     public Path dbFile() {
         return ownDir.resolve("seek.db");

@@ -9,7 +9,8 @@
 #   deploy/run.sh --check    the same, then stop everything; exit 0 when both checks passed
 #
 # Environment (defaults in brackets): DEPLOY_PROXY_PORT [8080], DEPLOY_INSTANCE_PORTS
-# ["8081 8082"], DEPLOY_PG_PORT [54329], DEPLOY_STANDBY [off]: "sync" or "async" adds
+# ["8081 8082"], DEPLOY_ADMIN_PORTS ["9081 9082"] (each instance's health and metrics, on
+# loopback), DEPLOY_PG_PORT [54329], DEPLOY_STANDBY [off]: "sync" or "async" adds
 # a streaming standby (pg_basebackup -R) on DEPLOY_PG_PORT + 1, synchronous or not,
 # and the servers reach the two through the driver's multi-host URL, so that
 # promoting the standby (pg_ctl promote) after the primary is lost needs no change
@@ -27,6 +28,7 @@ esac
 
 proxy_port=${DEPLOY_PROXY_PORT:-8080}
 read -r -a instance_ports <<< "${DEPLOY_INSTANCE_PORTS:-8081 8082}"
+read -r -a admin_ports <<< "${DEPLOY_ADMIN_PORTS:-9081 9082}"
 pg_port=${DEPLOY_PG_PORT:-54329}
 standby=${DEPLOY_STANDBY:-off}
 case "$standby" in
@@ -89,9 +91,10 @@ export SEEK_DB="$db"
 
 # Build once before starting both: two JBang processes building the same script at once clash.
 ./jbang build server.java >/dev/null
-for port in "${instance_ports[@]}"; do
+for i in "${!instance_ports[@]}"; do
+  port=${instance_ports[$i]}
   ./jbang server.java --host 127.0.0.1 --port "$port" --trusted-proxies 127.0.0.1 --require-proof \
-    --public-url "http://127.0.0.1:$proxy_port" \
+    --public-url "http://127.0.0.1:$proxy_port" --admin-port "${admin_ports[$i]}" \
     >"$work/server-$port.out" 2>"$work/server-$port.log" &
   pids+=($!)
 done
@@ -103,7 +106,16 @@ for port in "${instance_ports[@]}"; do
     fi
     sleep 0.1
   done
-  echo "deploy: $(cat "$work/server-$port.out")"
+  echo "deploy: $(head -n 1 "$work/server-$port.out")"
+done
+
+# Ready: the instance answers and its store answers it (what an orchestrator or a load
+# balancer with active checks would ask; open-source nginx cannot, see deploy/nginx.conf).
+fetch() { if command -v curl >/dev/null; then curl -fsS -o /dev/null "$1"; else wget -q -O /dev/null "$1"; fi; }
+for i in "${!instance_ports[@]}"; do
+  url="http://127.0.0.1:${admin_ports[$i]}/observe/health/ready"
+  if fetch "$url" 2>/dev/null; then echo "deploy: instance ${instance_ports[$i]} ready ($url)"
+  else echo "deploy: instance ${instance_ports[$i]} NOT ready ($url)"; status_ready=1; fi
 done
 
 mkdir -p "$work/nginx"
@@ -120,7 +132,7 @@ password="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 # The demo client keeps its device key here, not in your own configuration folder.
 export XDG_CONFIG_HOME="$work/config"
 printf '%s\n' "$password" | ./jbang useradmin.java add demo >/dev/null
-status=0
+status=${status_ready:-0}
 for round in 1 2; do
   echo "deploy: client run $round through nginx:"
   printf 'demo\n%s\n' "$password" | ./jbang client.java --server "http://127.0.0.1:$proxy_port" || status=$?

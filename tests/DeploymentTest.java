@@ -45,17 +45,42 @@ class DeploymentTest {
     void theDeployScriptRunsTheClientThroughNginxToBothInstances() throws Exception {
         nginx();
         Assumptions.assumeTrue(PostgresCluster.binaries().isPresent(), "PostgreSQL is not installed");
-        int[] ports = freePorts(4);
+        int[] ports = freePorts(6);
         // With the optional synchronous standby: the servers then reach PostgreSQL through the multi-host URL.
         var env = Map.of("DEPLOY_PROXY_PORT", String.valueOf(ports[0]),
-                "DEPLOY_INSTANCE_PORTS", ports[1] + " " + ports[2], "DEPLOY_PG_PORT", String.valueOf(ports[3]), "DEPLOY_STANDBY", "sync");
+                "DEPLOY_INSTANCE_PORTS", ports[1] + " " + ports[2], "DEPLOY_PG_PORT", String.valueOf(ports[3]), "DEPLOY_STANDBY", "sync",
+                "DEPLOY_ADMIN_PORTS", ports[4] + " " + ports[5]);
         var builder = new ProcessBuilder(Processes.ROOT.resolve("deploy/run.sh").toString(), "--check").directory(Processes.ROOT.toFile());
         builder.environment().putAll(env);
         var result = Processes.run(builder, "", 240);
         assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
         assertTrue(result.stdout().contains("deploy: sync standby on 127.0.0.1:" + (ports[3] + 1)), result.stdout());
+        for (int i = 1; i <= 2; i++) {
+            assertTrue(result.stdout().contains("deploy: instance " + ports[i] + " ready (http://127.0.0.1:" + ports[i + 3]
+                    + "/observe/health/ready)"), result.stdout());
+        }
         assertTrue(result.stdout().contains("HTTP 200\n{\"status\": \"OK\", \"username\": \"demo\", \"binding\": \"new\"}\n"), result.stdout());
         assertTrue(result.stdout().contains("HTTP 200\n{\"status\": \"OK\", \"username\": \"demo\", \"binding\": \"existing\"}\n"), result.stdout());
+    }
+
+    /** The unit must verify with no complaint: systemd-analyze exits 0 even for unknown keys, but says so. */
+    @Test
+    void theSystemdUnitVerifiesCleanlyAndKeepsTheServiceConfined() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        Assumptions.assumeTrue(Files.isExecutable(analyze), "needs systemd-analyze (Debian package systemd, which .ci/run installs)");
+        String unit = Files.readString(Processes.ROOT.resolve("deploy/seek-auth.service"));
+        for (String setting : java.util.List.of("User=seek-auth", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                "StateDirectory=seek-auth", "StateDirectoryMode=0700", "UMask=0077")) {
+            assertTrue(unit.lines().anyMatch(setting::equals), "the unit sets " + setting);
+        }
+        assertTrue(unit.contains("--db /var/lib/seek-auth/seek-auth.db"), "the store is in the StateDirectory");
+        assertTrue(unit.contains("--admin-port 9081"), "with its health and metrics on loopback");
+        // Verified where it is installed from: the checkout stands in for /opt/seek-auth.
+        Path copy = dir.resolve("seek-auth.service");
+        Files.writeString(copy, unit.replace("/opt/seek-auth", Processes.ROOT.toString()));
+        var result = Processes.run(new ProcessBuilder(analyze.toString(), "verify", copy.toString()), "", 60);
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("", result.stdout() + result.stderr(), "systemd-analyze has no complaint");
     }
 
     /** nginx from deploy/nginx.conf, with its ports moved to free ones, in front of the given instances. */

@@ -82,11 +82,13 @@ public final class DeviceKeyFile {
             byte[] point = field(lines.get(1), "public");
             byte[] salt = field(lines.get(2), "salt");
             byte[] sealed = field(lines.get(3), "sealed");
-            var publicKey = DeviceKeys.publicKey(point).orElseThrow(() -> new IllegalArgumentException("no public key"));
+            if (point.length != DeviceKeys.POINT_BYTES || point[0] != 0x04) throw new IllegalArgumentException("no public key");
             var cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, sealingKey(rawIdentity, salt), new GCMParameterSpec(GCM_TAG_BITS, sealed, 0, GCM_NONCE_BYTES));
             cipher.updateAAD(point);
             byte[] pkcs8 = cipher.doFinal(sealed, GCM_NONCE_BYTES, sealed.length - GCM_NONCE_BYTES);
+            // The point is the sealed key's associated data: it opened, so the point is the one we made.
+            var publicKey = DeviceKeys.ownPublicKey(point);
             var privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             return new KeyPair(publicKey, privateKey);
         } catch (IllegalArgumentException | GeneralSecurityException e) {

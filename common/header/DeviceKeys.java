@@ -31,8 +31,13 @@ public final class DeviceKeys {
     private static final String SIGNATURE = "SHA256withECDSAinP1363Format";
     /** The DER of an X.509 SubjectPublicKeyInfo for a P-256 key, up to its point: the same 26 bytes for every key. */
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
-    private static final org.bouncycastle.math.ec.ECCurve P256 =
-            org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1").getCurve();
+    /**
+     * The curve, for the server's on-curve check, in a holder of its own: Bouncy Castle's
+     * named-curve table loads some 160 classes, which a client that only signs never needs.
+     */
+    private static final class Curve {
+        static final org.bouncycastle.math.ec.ECCurve P256 = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName("secp256r1").getCurve();
+    }
 
     private DeviceKeys() {}
 
@@ -60,7 +65,7 @@ public final class DeviceKeys {
     public static Optional<PublicKey> publicKey(byte[] point) {
         if (point.length != POINT_BYTES || point[0] != 0x04) return Optional.empty();
         try {
-            P256.decodePoint(point);  // throws unless the point lies on the curve
+            Curve.P256.decodePoint(point);  // throws unless the point lies on the curve
         } catch (IllegalArgumentException offTheCurve) {
             return Optional.empty();
         }
@@ -70,6 +75,20 @@ public final class DeviceKeys {
             return Optional.of(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(encoded)));
         } catch (GeneralSecurityException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The public key of a point this program made and kept sealed (the device key file
+     * authenticates it): no on-curve check, so the client never loads the curve table.
+     */
+    public static PublicKey ownPublicKey(byte[] point) {
+        byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + POINT_BYTES);
+        System.arraycopy(point, 0, encoded, X509_PREFIX.length, POINT_BYTES);
+        try {
+            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(encoded));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a P-256 point", e);
         }
     }
 

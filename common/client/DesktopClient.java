@@ -1,16 +1,16 @@
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
@@ -115,20 +115,18 @@ public final class DesktopClient {
         if ("http".equals(checkUri.getScheme()) && !isLoopback(checkUri.getHost())) {
             err.println("client: warning: the password goes to " + checkUri.getHost() + " unencrypted over http://; use https://");
         }
-        var http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-        if (sslContext != null) http.sslContext(sslContext);
         DeviceKey key = device.get().key();
-        try (var client = http.build()) {
-            HttpResponse<String> response = client.send(signedRequest(checkUri, credentials, key), HttpResponse.BodyHandlers.ofString());
-            Optional<Duration> shortWait = shortRetryAfter(response);
+        try {
+            Answer answer = send(checkUri, signedHeader(checkUri, credentials, key), sslContext);
+            Optional<Duration> shortWait = shortRetryAfter(answer);
             if (shortWait.isPresent()) {
                 Thread.sleep(shortWait.get());
-                // A fresh proof: each one is good for one use.
-                response = client.send(signedRequest(checkUri, credentials, key), HttpResponse.BodyHandlers.ofString());
+                // A fresh proof: each one is good for one use, and the 429 used this one up.
+                answer = send(checkUri, signedHeader(checkUri, credentials, key), sslContext);
             }
-            out.println("HTTP " + response.statusCode());
-            out.println(printable(response.body()));
-            return response.statusCode() == 200 ? OK : REFUSED;
+            out.println("HTTP " + answer.status());
+            out.println(printable(answer.body()));
+            return answer.status() == 200 ? OK : REFUSED;
         } catch (IOException e) {
             err.println("client: cannot reach " + checkUri + ": " + describe(e));
             return UNREACHABLE;
@@ -142,20 +140,54 @@ public final class DesktopClient {
         }
     }
 
-    /** GET /check with the version-2 header: the credentials, signed now by the device key for the server's origin. */
-    private static HttpRequest signedRequest(URI checkUri, String credentials, DeviceKey key) {
-        String header = DeviceProof.signedHeader(credentials, Origin.of(checkUri), key, java.time.Instant.now());
-        return HttpRequest.newBuilder(checkUri).timeout(REQUEST_TIMEOUT).header(HeaderCodec.HEADER_NAME, header).GET().build();
+    /** What the server answered: the status, the body as sent, and its Retry-After (null when none). */
+    record Answer(int status, String body, String retryAfter) {}
+
+    /** The version-2 header: the credentials, signed now by the device key for the server's origin. */
+    private static String signedHeader(URI checkUri, String credentials, DeviceKey key) {
+        return DeviceProof.signedHeader(credentials, Origin.of(checkUri), key, java.time.Instant.now());
+    }
+
+    /**
+     * One GET /check. The JDK's HttpURLConnection: for one request it does what HttpClient does,
+     * and loads a tenth of its classes (no TLS machinery at all for http://), which a person
+     * waiting on a login feels. Connect and answer are timed out separately, to say which.
+     */
+    private static Answer send(URI checkUri, String header, SSLContext sslContext) throws IOException {
+        var connection = (HttpURLConnection) checkUri.toURL().openConnection();
+        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setRequestProperty(HeaderCodec.HEADER_NAME, header);
+        if (sslContext != null && connection instanceof HttpsURLConnection https) https.setSSLSocketFactory(sslContext.getSocketFactory());
+        try {
+            connection.connect();
+        } catch (SocketTimeoutException e) {
+            throw new ConnectTimeout(e);
+        }
+        int status = connection.getResponseCode();
+        try (InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            return new Answer(status, body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8),
+                    connection.getHeaderField("Retry-After"));
+        }
+    }
+
+    /** The connection itself was not made in time (a read that times out is a SocketTimeoutException of its own). */
+    private static final class ConnectTimeout extends IOException {
+        ConnectTimeout(SocketTimeoutException cause) {
+            super(cause);
+        }
     }
 
     /**
      * A 429 that asks for a wait of at most {@link #MAX_RETRY_WAIT}: attempts in flight on the
      * same address or account, a moment's limit that the client waits out once (contract section 6).
      */
-    static Optional<Duration> shortRetryAfter(HttpResponse<?> response) {
-        if (response.statusCode() != 429) return Optional.empty();
+    static Optional<Duration> shortRetryAfter(Answer answer) {
+        if (answer.status() != 429 || answer.retryAfter() == null) return Optional.empty();
         try {
-            long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("").strip());
+            long seconds = Long.parseLong(answer.retryAfter().strip());
             return seconds >= 0 && seconds <= MAX_RETRY_WAIT.toSeconds() ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
         } catch (NumberFormatException notSeconds) {
             return Optional.empty();
@@ -236,8 +268,8 @@ public final class DesktopClient {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof HttpConnectTimeoutException) return "connection timed out after " + CONNECT_TIMEOUT.toSeconds() + " s";
-        if (e instanceof HttpTimeoutException) return "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
+        if (e instanceof ConnectTimeout) return "connection timed out after " + CONNECT_TIMEOUT.toSeconds() + " s";
+        if (e instanceof SocketTimeoutException) return "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s";
         // An unknown host surfaces as a ConnectException caused by UnresolvedAddressException:
         // look through the whole chain for it before calling anything "refused".
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -20,9 +20,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * The device key on disk (contract section 8): the file {@code device-key} in the user's
@@ -196,12 +193,8 @@ public final class DeviceKeyFile {
 
     /** AES-256 key = HKDF-SHA256(input = the raw OS identity, salt, info = HKDF_INFO). */
     private static SecretKeySpec sealingKey(String rawIdentity, byte[] salt) {
-        var hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(rawIdentity.trim().getBytes(StandardCharsets.UTF_8), salt,
-                HKDF_INFO.getBytes(StandardCharsets.UTF_8)));
-        byte[] key = new byte[32];
-        hkdf.generateBytes(key, 0, key.length);
-        return new SecretKeySpec(key, "AES");
+        return new SecretKeySpec(Hkdf.sha256(rawIdentity.trim().getBytes(StandardCharsets.UTF_8), salt,
+                HKDF_INFO.getBytes(StandardCharsets.UTF_8), 32), "AES");
     }
 
     private static byte[] field(String line, String name) {

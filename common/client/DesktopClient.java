@@ -170,6 +170,8 @@ public final class DesktopClient {
         try (InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
             return new Answer(status, body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8),
                     connection.getHeaderField("Retry-After"));
+        } finally {
+            connection.disconnect();  // one request: no keep-alive thread to wait for at exit
         }
     }
 

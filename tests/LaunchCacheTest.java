@@ -112,7 +112,7 @@ class LaunchCacheTest {
         removeJbang();
         assertEquals("two\n", hello("").stdout(), "and kept again");
         try (var files = Files.list(cache.resolve("launch"))) {
-            var entries = files.map(f -> f.getFileName().toString()).filter(name -> !name.endsWith(".jsa") && !name.endsWith(".owner")).toList();
+            var entries = files.map(f -> f.getFileName().toString()).filter(name -> !name.endsWith(".jsa") && !name.endsWith(".owner") && !name.contains(".aot")).toList();
             assertEquals(1, entries.size(), "the launch of the sources before the edit, and its archive, are gone: " + entries);
         }
     }
@@ -132,7 +132,8 @@ class LaunchCacheTest {
         Path launches = cache.resolve("launch");
         Path entry;
         try (var files = Files.list(launches)) {
-            entry = files.filter(f -> !f.toString().endsWith(".jsa") && !f.toString().endsWith(".owner")).findFirst().orElseThrow();
+            entry = files.filter(f -> !f.toString().endsWith(".jsa") && !f.toString().endsWith(".owner") && !f.toString().contains(".aot"))
+                    .findFirst().orElseThrow();
         }
         String whole = Files.readString(entry);
         Files.writeString(entry, whole.substring(0, whole.length() / 2));
@@ -142,5 +143,35 @@ class LaunchCacheTest {
         Files.writeString(entry, whole.replace("hello", "evil"));
         assertEquals("one\n", hello("").stdout(), "an entry that fails its own checksum is not trusted");
         assertEquals(whole, Files.readString(entry));
+    }
+
+    /**
+     * On JDK 25 and later the kept launch records what a run loads, assembles an AOT cache from
+     * that aside on the next run, and maps it on the runs after; none of it shows in the output.
+     */
+    @Test
+    void onJdk25AKeptLaunchMakesAnAotCacheAsideAndUsesItQuietly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 25, "AOT caches need JDK 25; JDK 21 keeps the class-data archive");
+        assertEquals("one\n", hello("").stdout(), "the first run records, silently");
+        removeJbang();
+        var second = hello("");
+        assertEquals("one\n", second.stdout(), second.stderr());
+        assertEquals("", second.stderr(), "the assembly runs aside and says nothing");
+        Path launches = cache.resolve("launch");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (var files = Files.list(launches)) {
+                if (files.anyMatch(f -> f.toString().endsWith(".aot"))) break;
+            }
+            assertTrue(System.nanoTime() < deadline, "no AOT cache within 30 s");
+            Thread.sleep(100);
+        }
+        var third = hello("typed\n", "x");
+        assertEquals("one [x]\nstdin: typed\n", third.stdout(), third.stderr());
+        assertEquals("", third.stderr());
+        try (var files = Files.list(launches)) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(name -> name.contains(".aotconf")).toList(),
+                    "the record is gone once used");
+        }
     }
 }

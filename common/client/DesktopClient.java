@@ -25,7 +25,7 @@ public final class DesktopClient {
 
     public static final int OK = 0;
     public static final int REFUSED = 1;
-    public static final int BAD_INPUT = Cli.USAGE;
+    public static final int BAD_INPUT = 2;
     public static final int UNREACHABLE = 3;
     public static final int NO_IDENTITY = 4;
 

@@ -79,7 +79,10 @@ public final class SeekAuthServer implements AutoCloseable {
             var web = AuthServer.builder(settings.host(), settings.port(), settings.tls(), service, settings.clientAddress(),
                     settings.idleConnectionTimeout());
             if (settings.admin() != null) settings.admin().addTo(web, new StoreReadiness(store), metrics.registry);
-            return new SeekAuthServer(store, service, AuthServer.start(web, settings.host(), settings.port(), settings.admin()));
+            var started = new SeekAuthServer(store, service, AuthServer.start(web, settings.host(), settings.port(), settings.admin()));
+            System.getLogger("seek-auth.server").log(System.Logger.Level.INFO, "Argon2id in " + hasher.engineName()
+                    + (hasher.engineName().equals("libargon2") ? "" : " (the native libargon2 did not load here)"));
+            return started;
         } catch (RuntimeException e) {
             service.close();
             store.close();

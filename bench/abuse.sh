@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 compare=${2:-}
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
 
 work=$(mktemp -d)
 pids=()

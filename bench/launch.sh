@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-10}
 flood_seconds=${2:-20}
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
 
 work=$(mktemp -d)
 export XDG_CONFIG_HOME="$work/config"  # the bench client's device key, not yours

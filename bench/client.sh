@@ -25,18 +25,19 @@ cleanup() {
 trap cleanup EXIT
 
 password="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-start_server() { # db -> prints the server's URL
+# Not in $(...): a server started in a subshell would escape the cleanup's list of PIDs.
+start_server() { # db -> sets url
   printf '%s\n' "$password" | ./jbang useradmin.java --db "$1" add bench >/dev/null
   ./jbang server.java --db "$1" --host 127.0.0.1 --port 0 >"$1.out" 2>"$1.err" &
   pids+=($!)
   until grep -q listening "$1.out" 2>/dev/null; do sleep 0.05; done
-  sed -n 's/.*listening on \(http:[^ ]*\)$/\1/p' "$1.out"
+  url=$(sed -n 's/.*listening on \(http:[^ ]*\)$/\1/p' "$1.out")
 }
 login() { printf 'bench\n%s\n' "$password" | "$@" >/dev/null 2>&1; }
 now() { date +%s%N; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-file_server=$(start_server "$work/file.db")
+start_server "$work/file.db"; file_server=$url
 # Warm the kept launch: a first run records what it loads, the next assembles the cache aside.
 launch_cache="${SEEK_JBANG_CACHE:-${XDG_CACHE_HOME_OUTER:-$HOME/.cache}/seek-auth}/launch"
 for _ in 1 2 3; do login ./jbang client.java --server "$file_server"; sleep 2; done
@@ -54,7 +55,7 @@ if command -v softhsm2-util >/dev/null && [ -f /usr/lib/softhsm/libsofthsm2.so ]
   echo "directories.tokendir = $work/tokens" > "$work/softhsm2.conf"
   export SOFTHSM2_CONF="$work/softhsm2.conf"
   softhsm2-util --init-token --free --label seek-auth --so-pin 87654321 --pin 123456 >/dev/null
-  hsm_server=$(start_server "$work/hsm.db")
+  start_server "$work/hsm.db"; hsm_server=$url
   hsm_client=(env SEEK_KEY_STORE=pkcs11 SEEK_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so SEEK_PKCS11_PIN=123456 ./jbang client.java)
   for _ in 1 2; do login "${hsm_client[@]}" --server "$hsm_server"; done
 fi

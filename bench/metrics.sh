@@ -47,15 +47,16 @@ end
 LUA
 } > "$work/valid.lua"
 
-start() { # name, extra flags...
+# Not in $(...): a server started in a subshell would escape the cleanup's list of PIDs.
+start() { # name, extra flags... -> sets url
   local name=$1; shift
   ./jbang server.java --host 127.0.0.1 --port 0 --trusted-proxies 127.0.0.1 "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   until grep -q listening "$work/$name.out" 2>/dev/null; do sleep 0.1; done
-  sed -n 's/.*listening on \(http:[^ ]*\)$/\1\/check/p' "$work/$name.out"
+  url=$(sed -n 's/.*listening on \(http:[^ ]*\)$/\1\/check/p' "$work/$name.out")
 }
-on=$(start on --admin-port 0)
-off=$(start off)
+start on --admin-port 0; on=$url
+start off; off=$url
 admin=$(sed -n 's/.*metrics on \(http:[^ ]*\)$/\1/p' "$work/on.out")
 
 valid() { wrk -t2 -c8 -d"${seconds}s" --timeout 30s -s "$work/valid.lua" "$1" | sed -n 's/^ok\/s //p'; }

@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * over plain kept-alive connections, since the load generator shares the cores with the
  * server; its own CPU per login is shown beside.
  *
- *   ./jbang bench/LoginBench.java [seconds] [connections] [label=JVM-OPTIONS ...]
- *   (default 15 s, 8 connections; rows: the shipped options with signed headers, then unsigned)
+ *   ./jbang bench/LoginBench.java [seconds] [connections] [label=JVM-OPTIONS ...] [before=GIT-REVISION]
+ *   (default 15 s, 8 connections; rows: the shipped options with signed headers, then unsigned;
+ *   before=REV adds a signed row against that revision's server, run from a git worktree, its
+ *   headers signed in the form it knows: section 12's text, before proofs named their origin)
  */
 class LoginBench {
 
@@ -46,7 +48,12 @@ class LoginBench {
     /** How long each measurement of the limit runs, before, between and after the timed parts. */
     static final int LIMIT_SECONDS = 2;
 
-    record Row(String label, String javaOptions, boolean signed) {}
+    /** revision: a git revision whose server.java runs this row (from a worktree), or null for this checkout's. */
+    record Row(String label, String javaOptions, boolean signed, String revision) {
+        Row(String label, String javaOptions, boolean signed) {
+            this(label, javaOptions, signed, null);
+        }
+    }
 
     record Figure(Row row, int warmUpSeconds, double loginsPerSecond, double limit, long others, String fullGcs, String gcSeconds, long peakRssMiB,
                   double hashCpuMsPerLogin, double otherServerCpuMsPerLogin, double jitCpuMsPerLogin, double benchCpuMsPerLogin) {}
@@ -60,7 +67,8 @@ class LoginBench {
         rows.add(new Row("shipped, unsigned (v1)", "", false));
         for (int i = 2; i < args.length; i++) {
             String[] labelled = args[i].split("=", 2);
-            rows.add(new Row(labelled[0], labelled[1], true));
+            if (labelled[0].equals("before")) rows.addFirst(new Row("before " + labelled[1] + ", signed", "", true, labelled[1]));
+            else rows.add(new Row(labelled[0], labelled[1], true));
         }
 
         Path dir = Files.createTempDirectory("seek-login-bench");
@@ -70,10 +78,8 @@ class LoginBench {
         var figures = new ArrayList<Figure>();
         for (var row : rows) {
             Path db = dir.resolve("bench-" + figures.size() + ".db");
-            try (var store = Store.open(db.toString())) {
-                String hash = new PasswordHasher().hash(PASSWORD);  // one hash for all: each verify costs the same
-                for (int i = 0; i < USERS; i++) store.addUser("user" + i, hash);
-            }
+            // Another revision's server makes its own store, of its own schema; users are added once it has.
+            if (row.revision() == null) addUsers(db);
             figures.add(measure(row, db, seconds, connections, firstLimit, keys, dir));
         }
 
@@ -92,9 +98,39 @@ class LoginBench {
         System.out.printf(Locale.ROOT, "in-process: %.1f ms of CPU per hash (mean of the rows' limits); per row, CPU per 200 of the server's"
                 + " hashing threads, of the rest of the server, of its JIT compiler threads, and of this load generator%n",
                 Runtime.getRuntime().availableProcessors() * 1000 / figures.stream().mapToDouble(Figure::limit).average().orElseThrow());
+        for (var row : rows) {
+            if (row.revision() != null) new ProcessBuilder("git", "worktree", "remove", "--force", worktree(row.revision(), dir).toString())
+                    .inheritIO().start().waitFor();
+        }
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** The bench's users, all with one hash (each verify costs the same), in the store at db, by plain SQL. */
+    static void addUsers(Path db) throws Exception {
+        if (!Files.exists(db)) Store.open(db.toString()).close();
+        String hash = new PasswordHasher().hash(PASSWORD);
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var insert = connection.prepareStatement(
+                     "INSERT INTO users (username, password_hash, created_at, password_stamp) VALUES (?, ?, ?, ?)")) {
+            for (int i = 0; i < USERS; i++) {
+                insert.setString(1, "user" + i);
+                insert.setString(2, hash);
+                insert.setString(3, Instant.now().toString());
+                insert.setLong(4, i + 1);
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** A git worktree of this revision beside the bench's files; removed by the caller's cleanup. */
+    static Path worktree(String revision, Path dir) throws Exception {
+        Path tree = dir.resolve("rev-" + revision.replaceAll("[^A-Za-z0-9]", "_"));
+        if (Files.exists(tree)) return tree;
+        var git = new ProcessBuilder("git", "worktree", "add", "--detach", tree.toString(), revision).inheritIO().start();
+        if (git.waitFor() != 0) throw new IllegalStateException("git worktree add failed for " + revision);
+        return tree;
     }
 
     /** Argon2id verifies per second on every core, in this process. */
@@ -120,11 +156,13 @@ class LoginBench {
     }
 
     static Figure measure(Row row, Path db, int seconds, int connections, double limit, List<KeyPair> keys, Path dir) throws Exception {
-        var command = new ArrayList<>(List.of(Path.of("jbang").toAbsolutePath().toString()));
+        Path checkout = row.revision() == null ? Path.of("").toAbsolutePath() : worktree(row.revision(), dir);
+        var command = new ArrayList<>(List.of(checkout.resolve("jbang").toString()));
         for (String option : row.javaOptions().split("\\s+")) if (!option.isBlank()) command.add("--java-options=" + option);
         command.addAll(List.of("server.java", "--db", db.toString(), "--host", "127.0.0.1", "--port", "0", "--trusted-proxies", "127.0.0.1"));
         Path out = dir.resolve("server.out");
-        var server = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(dir.resolve("server.err").toFile()).start();
+        var server = new ProcessBuilder(command).directory(checkout.toFile())
+                .redirectOutput(out.toFile()).redirectError(dir.resolve("server.err").toFile()).start();
         try {
             String line = "";
             for (int i = 0; i < 1200 && !line.contains("listening"); i++) {
@@ -132,7 +170,8 @@ class LoginBench {
                 line = Files.exists(out) ? Files.readString(out) : "";
             }
             if (!line.contains("listening")) throw new IllegalStateException("server did not start: " + Files.readString(dir.resolve("server.err")));
-            URI check = URI.create(line.strip().replaceFirst(".* listening on ", "") + "/check");
+            URI check = URI.create(line.lines().findFirst().orElseThrow().strip().replaceFirst(".* listening on ", "") + "/check");
+            if (row.revision() != null) addUsers(db);
             long javaPid = javaProcess(server.toHandle());
 
             var next = new AtomicLong();
@@ -187,6 +226,17 @@ class LoginBench {
         }
     }
 
+    /** A version-2 header signed over section 12's text, which named no origin: what servers before section 14 verify. */
+    static String sectionTwelveHeader(String credentials, KeyPair key, Instant now) {
+        String point = DeviceKeys.base64url(DeviceKeys.point(key.getPublic()));
+        byte[] nonce = new byte[DeviceProof.NONCE_BYTES];
+        new java.security.SecureRandom().nextBytes(nonce);
+        String time = Long.toString(now.getEpochSecond());
+        String text = "seek-auth-proof-v1\nGET /check\n" + time + "\n" + DeviceKeys.base64url(nonce) + "\n" + point + "\n" + credentials;
+        byte[] signature = DeviceKeys.sign(key.getPrivate(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.join(".", credentials, point, time, DeviceKeys.base64url(nonce), DeviceKeys.base64url(signature));
+    }
+
     /** One request's headers, made before the timing starts. */
     record Prepared(String header, String forwardedFor) {}
 
@@ -201,9 +251,9 @@ class LoginBench {
         for (int i = 0; i < count; i++) {
             int user = (int) (next.getAndIncrement() % USERS);
             String credentials = HeaderCodec.encode("user" + user, PASSWORD, String.format("%064x", user + 1));
-            String header = row.signed()
-                    ? DeviceProof.signedHeader(credentials, origin, keys.get(user), Instant.now())
-                    : credentials;
+            String header = !row.signed() ? credentials
+                    : row.revision() != null ? sectionTwelveHeader(credentials, keys.get(user), Instant.now())
+                    : DeviceProof.signedHeader(credentials, origin, keys.get(user), Instant.now());
             prepared.add(new Prepared(header, "10.9." + (user / 250) + "." + (user % 250)));
         }
         return prepared;

@@ -15,17 +15,12 @@ cd "$(dirname "$0")/.."
 rounds=${1:-15}
 python3 -c 'import cryptography' 2>/dev/null || { echo "bench: needs Python's cryptography (apt-get install python3-cryptography)" >&2; exit 2; }
 
-work=$(mktemp -d)
+. bench/lib.sh
+bench_work
 export XDG_CONFIG_HOME="$work/config"  # the bench client's device key, not yours
-pids=()
-cleanup() {
-  for pid in ${pids[@]+"${pids[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 password="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-# Not in $(...): a server started in a subshell would escape the cleanup's list of PIDs.
+# Not in $(...): a server started in a subshell would escape bench_cleanup's list of PIDs.
 start_server() { # db -> sets url
   printf '%s\n' "$password" | ./jbang useradmin.java --db "$1" add bench >/dev/null
   ./jbang server.java --db "$1" --host 127.0.0.1 --port 0 >"$1.out" 2>"$1.err" &

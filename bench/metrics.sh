@@ -9,29 +9,14 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 rounds=${2:-3}
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
-command -v sqlite3 >/dev/null || { echo "bench: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in ${pids[@]+"${pids[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_work
 
 users=256
 export SEEK_DB="$work/bench.db"
-password="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-printf '%s\n' "$password" | ./jbang useradmin.java add bench0 >/dev/null
-sqlite3 "$SEEK_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $((users - 1)))
-  INSERT INTO users (username, password_hash, created_at, password_stamp)
-  SELECT 'bench' || i, password_hash, created_at, i FROM users, n WHERE username = 'bench0'"
+bench_users $users
 {
-  echo "local headers = {}"
-  for i in $(seq 0 $((users - 1))); do
-    machine=$(printf 'bench-machine-%d' "$i" | sha256sum | cut -d' ' -f1)
-    echo "headers[$i] = {[\"SEEK_CUSTOM_AUTH\"] = \"$(printf '%s' "bench$i:$password:$machine" | base64 -w0)\", [\"X-Forwarded-For\"] = \"10.0.$((i / 200)).$((i % 200 + 1))\"}"
-  done
+  bench_headers_lua $users
   cat <<LUA
 local n = 0
 ok = 0
@@ -47,7 +32,7 @@ end
 LUA
 } > "$work/valid.lua"
 
-# Not in $(...): a server started in a subshell would escape the cleanup's list of PIDs.
+# Not in $(...): a server started in a subshell would escape bench_cleanup's list of PIDs.
 start() { # name, extra flags... -> sets url
   local name=$1; shift
   ./jbang server.java --host 127.0.0.1 --port 0 --trusted-proxies 127.0.0.1 "$@" >"$work/$name.out" 2>"$work/$name.err" &

@@ -11,32 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
 command -v wrk >/dev/null || { echo "bench: needs wrk (apt-get install wrk)" >&2; exit 2; }
-command -v sqlite3 >/dev/null || { echo "bench: needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 2; }
-
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/lib.sh
+bench_work
 
 users=256
 export SEEK_DB="$work/bench.db"
-password="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-printf '%s\n' "$password" | ./jbang useradmin.java add bench0 >/dev/null
-# The other users share bench0's hash (the salt is inside it): one Argon2 run, not 256.
-sqlite3 "$SEEK_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $((users - 1)))
-  INSERT INTO users (username, password_hash, created_at, password_stamp)
-  SELECT 'bench' || i, password_hash, created_at, i FROM users, n WHERE username = 'bench0'"
+bench_users $users
 {
-  echo "local headers = {}"
-  for i in $(seq 0 $((users - 1))); do
-    machine=$(printf 'bench-machine-%d' "$i" | sha256sum | cut -d' ' -f1)
-    echo "headers[$i] = {[\"SEEK_CUSTOM_AUTH\"] = \"$(printf '%s' "bench$i:$password:$machine" | base64 -w0)\", [\"X-Forwarded-For\"] = \"10.0.$((i / 200)).$((i % 200 + 1))\"}"
-  done
+  bench_headers_lua $users
   cat <<LUA
 local n = 0
 counts = {}
@@ -59,6 +41,7 @@ LUA
 
 ./jbang server.java --host 127.0.0.1 --port 0 --trusted-proxies 127.0.0.1 >"$work/out" 2>"$work/err" &
 server_pid=$!
+pids+=("$server_pid")
 for _ in $(seq 1 600); do grep -q listening "$work/out" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$work/out")
 [ -n "$port" ] || { echo "bench: server did not start" >&2; cat "$work/err" >&2; exit 1; }

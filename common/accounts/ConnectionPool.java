@@ -19,16 +19,22 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     private final HikariDataSource source;
     private final String dbType;
+    private final java.util.concurrent.atomic.LongAdder taken;
 
-    private ConnectionPool(HikariDataSource source, String dbType) {
+    private ConnectionPool(HikariDataSource source, String dbType, java.util.concurrent.atomic.LongAdder taken) {
         this.source = source;
         this.dbType = dbType;
+        this.taken = taken;
     }
 
-    /** A pool for this URL; its first connection is made now, so a store that cannot be reached fails here. */
-    static ConnectionPool open(String url, String password, StoreDialect dialect) {
+    /**
+     * A pool for this URL; its first connection is made now, so a store that cannot be reached
+     * fails here. taken counts the connections handed out: one per statement run on its own, one
+     * per transaction (a decision's round trips, which tests count).
+     */
+    static ConnectionPool open(String url, String password, StoreDialect dialect, java.util.concurrent.atomic.LongAdder taken) {
         return new ConnectionPool(new HikariDataSource(new HikariConfig(properties(url, password, dialect))),
-                dialect == StoreDialect.POSTGRESQL ? "postgresql" : dialect == StoreDialect.SQLITE ? "sqlite" : "jdbc");
+                dialect == StoreDialect.POSTGRESQL ? "postgresql" : dialect == StoreDialect.SQLITE ? "sqlite" : "jdbc", taken);
     }
 
     /**
@@ -56,6 +62,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     @Override
     public Connection connection() {
+        taken.increment();
         try {
             return source.getConnection();
         } catch (SQLException e) {

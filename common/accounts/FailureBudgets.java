@@ -142,11 +142,20 @@ public final class FailureBudgets {
      * store fails.
      */
     public Reservation reserve(String username, Origin origin, String clientAddress) {
+        sweepIfDue();
+        return store.inTransaction(tx -> reserve(tx, username, origin, clientAddress));
+    }
+
+    /**
+     * The same, as part of a transaction the caller runs (a check's reads before its hash, say);
+     * the sweep is the caller's to ask for first ({@link #sweepIfDue}).
+     */
+    public Reservation reserve(Store.Tx tx, String username, Origin origin, String clientAddress) {
         long now = clock.millis();
-        sweepNowAndThen(now);
         var admitted = new Admitted(accountKey(username, origin), origin == Origin.BOUND_DEVICE ? null : addressKey(clientAddress));
         var keys = admitted.keys();
-        return store.updateCounters(keys, stored -> {
+        var stored = tx.lockCounters(keys);
+        {
             var counters = new ArrayList<Store.Counter>();
             long wait = 0;
             String waitingOn = null;
@@ -160,10 +169,10 @@ public final class FailureBudgets {
                 }
             }
             // A refusal changes nothing: nothing is written (a counter made empty just now is swept later).
-            if (wait > 0) return new Store.CounterDecision<>(new Refused(wholeSeconds(wait), kindOf(waitingOn)), List.of());
-            var reserved = counters.stream().map(c -> withForgetAt(reserved(c, policyOf(c.key()), now), now)).toList();
-            return new Store.CounterDecision<>(admitted, reserved);
-        });
+            if (wait > 0) return new Refused(wholeSeconds(wait), kindOf(waitingOn));
+            tx.writeCounters(counters.stream().map(c -> withForgetAt(reserved(c, policyOf(c.key()), now), now)).toList());
+            return admitted;
+        }
     }
 
     /**
@@ -171,21 +180,28 @@ public final class FailureBudgets {
      * given back by time instead ({@link #STALE_RESERVATION}).
      */
     public void settle(Admitted reservation, Outcome outcome) {
-        long now = clock.millis();
-        var keys = reservation.keys();
         try {
-            store.updateCounters(keys, stored -> {
-                var counters = new ArrayList<Store.Counter>();
-                for (String key : keys) {
-                    counters.add(withForgetAt(settled(current(stored.get(key), now), policyOf(key), outcome,
-                            key.equals(reservation.accountKey()), now), now));
-                }
-                return new Store.CounterDecision<>(null, counters);
+            store.inTransaction(tx -> {
+                settle(tx, reservation, outcome);
+                return null;
             });
         } catch (Store.StoreException e) {
             System.getLogger("seek-auth.budgets").log(System.Logger.Level.WARNING,
                     "could not settle an attempt's failure counters: " + e.getMessage());
         }
+    }
+
+    /** The same, as part of a transaction the caller runs (a check's record after its hash, say); its failure is the caller's. */
+    public void settle(Store.Tx tx, Admitted reservation, Outcome outcome) {
+        long now = clock.millis();
+        var keys = reservation.keys();
+        var stored = tx.lockCounters(keys);
+        var counters = new ArrayList<Store.Counter>();
+        for (String key : keys) {
+            counters.add(withForgetAt(settled(current(stored.get(key), now), policyOf(key), outcome,
+                    key.equals(reservation.accountKey()), now), now));
+        }
+        tx.writeCounters(counters);
     }
 
     /** Clears the user's account counters (every kind), e.g. after an attack; returns how many there were. */
@@ -205,8 +221,9 @@ public final class FailureBudgets {
         return store.deleteForgottenCounters(now, now - STALE_RESERVATION.toMillis());
     }
 
-    private void sweepNowAndThen(long now) {
-        if (now - lastSweep >= SWEEP_EVERY.toMillis()) deleteForgotten();
+    /** Deletes forgotten counters when this instance has not for a while (at most once a minute); outside any transaction. */
+    public void sweepIfDue() {
+        if (clock.millis() - lastSweep >= SWEEP_EVERY.toMillis()) deleteForgotten();
     }
 
     /**

@@ -28,11 +28,20 @@ public final class ProofNonces {
      * the same reading); false when this key used it before. Throws {@link Store.StoreException}.
      */
     public boolean firstUse(String deviceKey, String nonce, long proofTimeSeconds, long now) {
-        long forgottenBefore = now - KEPT.toMillis();
+        sweepIfDue(now);
+        return store.recordNonce(deviceKey, nonce, proofTimeSeconds * 1000, now, now - KEPT.toMillis());
+    }
+
+    /** The same, as part of a transaction the caller runs; the sweep is the caller's to ask for first. */
+    public boolean firstUse(Store.Tx tx, String deviceKey, String nonce, long proofTimeSeconds, long now) {
+        return tx.recordNonce(deviceKey, nonce, proofTimeSeconds * 1000, now, now - KEPT.toMillis());
+    }
+
+    /** Deletes the records whose proofs' time is over {@link #KEPT} past, when this instance has not for a while. */
+    public void sweepIfDue(long now) {
         if (now - lastSweep >= SWEEP_EVERY.toMillis()) {
             lastSweep = now;
-            store.deleteNoncesBefore(forgottenBefore);
+            store.deleteNoncesBefore(now - KEPT.toMillis());
         }
-        return store.recordNonce(deviceKey, nonce, proofTimeSeconds * 1000, now, forgottenBefore);
     }
 }

@@ -77,8 +77,12 @@ public final class Store implements AutoCloseable {
     private final java.util.function.Supplier<DbClient> connect;
     private final String name;
     private final StoreDialect dialect;
+    /** Connections taken from the pool so far: one per statement run alone, one per transaction. */
+    private final java.util.concurrent.atomic.LongAdder connectionsTaken;
 
-    private Store(java.util.function.Supplier<DbClient> connect, String name, StoreDialect dialect) {
+    private Store(java.util.function.Supplier<DbClient> connect, String name, StoreDialect dialect,
+                  java.util.concurrent.atomic.LongAdder connectionsTaken) {
+        this.connectionsTaken = connectionsTaken;
         this.connect = connect;
         this.db = connect.get();
         this.name = name;
@@ -127,11 +131,12 @@ public final class Store implements AutoCloseable {
         }
         var statements = Statements.all(dialect);
         Store store;
+        var taken = new java.util.concurrent.atomic.LongAdder();
         try {
             store = new Store(() -> io.helidon.dbclient.jdbc.JdbcClientBuilder.create()
-                    .connectionPool(ConnectionPool.open(url, password, dialect))
+                    .connectionPool(ConnectionPool.open(url, password, dialect, taken))
                     .statements(statements)
-                    .build(), shown, dialect);
+                    .build(), shown, dialect, taken);
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store at " + shown + ": " + rootMessage(e), e);
         }
@@ -194,6 +199,11 @@ public final class Store implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** How many connections the store has taken from its pool: each a round trip's worth of work, a transaction or a lone statement. */
+    public long connectionsTaken() {
+        return connectionsTaken.sum();
     }
 
     /** The --db setting this store was opened with, any password in it shown as ***. */
@@ -323,35 +333,88 @@ public final class Store implements AutoCloseable {
      * sorted order, so two calls cannot deadlock. Empty counters are deleted, not stored.
      */
     public <T> T updateCounters(List<String> keys, java.util.function.Function<Map<String, Counter>, CounterDecision<T>> decide) {
+        return inTransaction(tx -> {
+            CounterDecision<T> decision = decide.apply(tx.lockCounters(keys));
+            tx.writeCounters(decision.counters());
+            return decision.result();
+        });
+    }
+
+    /**
+     * The statements of one transaction, for a decision that makes several at once (contract
+     * section 3: a check's reads and reservations before its hash, its settling and record
+     * after it). Each is the store method of the same name, inside the transaction.
+     */
+    public static final class Tx {
+        private final io.helidon.dbclient.DbTransaction tx;
+
+        private Tx(io.helidon.dbclient.DbTransaction tx) {
+            this.tx = tx;
+        }
+
+        /** See {@link Store#recordNonce}. */
+        public boolean recordNonce(String deviceKey, String nonce, long proofTime, long now, long forgottenBefore) {
+            return tx.createNamedUpdate("record-nonce").params(Map.of("device_key", deviceKey, "nonce", nonce, "proof_time", proofTime,
+                    "now", now, "forgotten_before", forgottenBefore)).execute() == 1;
+        }
+
+        /** See {@link Store#findUser}. */
+        public Optional<User> findUser(String username) {
+            return tx.createNamedGet("get-user").addParam("username", username).execute().map(Store::user);
+        }
+
+        /** See {@link Store#recordCheck}. */
+        public boolean recordCheck(String username, String machineId, String deviceKey, long verifiedStamp, Instant now) {
+            var params = new HashMap<String, Object>(Map.of("username", username, "machine_id", machineId, "now", now.toString(),
+                    "verified_stamp", verifiedStamp));
+            if (deviceKey != null) params.put("device_key", deviceKey);
+            return tx.createNamedUpdate(deviceKey == null ? "record-check" : "record-device-check").params(params).execute() == 1;
+        }
+
+        /** The counters of these keys, made when absent and locked to the end of the transaction, in sorted order. */
+        public Map<String, Counter> lockCounters(List<String> keys) {
+            var current = new java.util.TreeMap<String, Counter>();
+            for (String key : new java.util.TreeSet<>(keys)) {
+                tx.createNamedInsert("insert-counter-if-absent").addParam("counter_key", key).execute();
+                current.put(key, tx.createNamedGet("lock-counter").addParam("counter_key", key).execute()
+                        .map(Store::counter).orElse(Counter.empty(key)));
+            }
+            return java.util.Collections.unmodifiableMap(current);
+        }
+
+        /** Writes these counters back; an empty one is deleted. */
+        public void writeCounters(List<Counter> counters) {
+            for (Counter counter : counters) {
+                if (counter.isEmpty()) {
+                    tx.createNamedDelete("delete-counter").addParam("counter_key", counter.key()).execute();
+                } else {
+                    tx.createNamedUpdate("update-counter").params(counterParams(counter)).execute();
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs work in one transaction and commits it; nothing of it is written when it fails.
+     * A transaction that PostgreSQL chose to break a deadlock (it wrote nothing) runs once more.
+     * Throws {@link StoreException}.
+     */
+    public <T> T inTransaction(java.util.function.Function<Tx, T> work) {
         try {
-            return updateCountersOnce(keys, decide);
+            return inTransactionOnce(work);
         } catch (StoreException e) {
-            // PostgreSQL broke a deadlock by failing this transaction, which wrote nothing: once more.
-            if (StoreDialect.isDeadlock(e)) return updateCountersOnce(keys, decide);
+            if (StoreDialect.isDeadlock(e)) return inTransactionOnce(work);
             throw e;
         }
     }
 
-    private <T> T updateCountersOnce(List<String> keys, java.util.function.Function<Map<String, Counter>, CounterDecision<T>> decide) {
+    private <T> T inTransactionOnce(java.util.function.Function<Tx, T> work) {
         return run(() -> {
             var tx = db.transaction();
             try {
-                var current = new java.util.TreeMap<String, Counter>();
-                for (String key : new java.util.TreeSet<>(keys)) {
-                    tx.createNamedInsert("insert-counter-if-absent").addParam("counter_key", key).execute();
-                    current.put(key, tx.createNamedGet("lock-counter").addParam("counter_key", key).execute()
-                            .map(Store::counter).orElse(Counter.empty(key)));
-                }
-                CounterDecision<T> decision = decide.apply(java.util.Collections.unmodifiableMap(current));
-                for (Counter counter : decision.counters()) {
-                    if (counter.isEmpty()) {
-                        tx.createNamedDelete("delete-counter").addParam("counter_key", counter.key()).execute();
-                    } else {
-                        tx.createNamedUpdate("update-counter").params(counterParams(counter)).execute();
-                    }
-                }
+                T result = work.apply(new Tx(tx));
                 tx.commit();
-                return decision.result();
+                return result;
             } catch (RuntimeException e) {
                 rollbackQuietly(tx);
                 renewAfterFailedTransaction();

@@ -162,21 +162,33 @@ public final class CheckService {
         return proof != null && boundKey.equals(proof.key()) ? FailureBudgets.Origin.BOUND_DEVICE : FailureBudgets.Origin.ELSEWHERE;
     }
 
+    /** What the transaction before the hash found: a replayed proof, or the user's row and the budgets' answer. */
+    private record Begun(boolean replayed, Optional<Store.User> user, FailureBudgets.Reservation reservation) {}
+
     /**
      * Steps 3 to 6, for credentials whose proof (null for version 1) holds at now (epoch ms, the
-     * reading its time was checked against).
+     * reading its time was checked against). The store work is two transactions: before the hash,
+     * the nonce, the user's row and the reservation; after it, the settling and the record of the
+     * check. A bind or a move adds its own conditional write.
      */
     private Decided checkCredentials(Credentials credentials, DeviceProof proof, long now, Supplier<String> clientAddress) {
         String username = credentials.username();
         if (gate.isFull()) return Decided.cheap(busy());  // before the store is asked anything: a flood costs it nothing
         boolean verified = false;
         try {
-            // Before any budget: a replayed header takes no slot, so no number of replays can make the owner wait.
-            if (proof != null && !nonces.firstUse(proof.key(), proof.nonce(), proof.time(), now)) {
-                return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.PROOF_REPLAYED));
-            }
-            Optional<Store.User> user = store.findUser(username);
-            var reservation = budgets.reserve(username, origin(user, credentials.machineId(), proof), clientAddress.get());
+            budgets.sweepIfDue();
+            if (proof != null) nonces.sweepIfDue(now);
+            Begun begun = store.inTransaction(tx -> {
+                // Before any budget: a replayed header takes no slot, so no number of replays can make the owner wait.
+                if (proof != null && !nonces.firstUse(tx, proof.key(), proof.nonce(), proof.time(), now)) {
+                    return new Begun(true, Optional.empty(), null);
+                }
+                Optional<Store.User> row = tx.findUser(username);
+                return new Begun(false, row, budgets.reserve(tx, username, origin(row, credentials.machineId(), proof), clientAddress.get()));
+            });
+            if (begun.replayed()) return Decided.cheap(new CheckResult.Refused(CheckResult.Refusal.PROOF_REPLAYED));
+            Optional<Store.User> user = begun.user();
+            var reservation = begun.reservation();
             if (reservation instanceof FailureBudgets.Refused refused) {
                 metrics.throttled(refused.keyKind());
                 long seconds = refused.retryAfter().toSeconds();
@@ -185,6 +197,7 @@ public final class CheckService {
             }
             var admitted = (FailureBudgets.Admitted) reservation;
             var outcome = FailureBudgets.Outcome.ABANDONED;
+            boolean settled = false;
             try {
                 String storedHash = user.map(Store.User::passwordHash).orElse(null);
                 Optional<Boolean> matches = gate.run(() -> {
@@ -201,13 +214,27 @@ public final class CheckService {
                 }
                 outcome = FailureBudgets.Outcome.VERIFIED;
                 afterVerify.accept(username);
-                CheckResult result = decideBinding(user, username, credentials.machineId(), proof == null ? null : proof.key());
+                String deviceKey = proof == null ? null : proof.key();
+                var row = user.orElseThrow();
+                CheckResult result;
+                if (credentials.machineId().equals(row.machineId()) && java.util.Objects.equals(row.deviceKey(), deviceKey)) {
+                    // The common case, a login from the bound machine: settled and recorded in one transaction.
+                    settled = true;
+                    boolean recorded = store.inTransaction(tx -> {
+                        budgets.settle(tx, admitted, FailureBudgets.Outcome.VERIFIED);
+                        return tx.recordCheck(username, row.machineId(), row.deviceKey(), row.passwordStamp(), clock.instant());
+                    });
+                    result = recorded ? new CheckResult.Ok(username, CheckResult.Binding.EXISTING)
+                            : decideBinding(user, username, credentials.machineId(), deviceKey, 1);  // changed meanwhile: look again
+                } else {
+                    result = decideBinding(user, username, credentials.machineId(), deviceKey, 0);
+                }
                 if (result instanceof CheckResult.Ok && hasher.needsRehash(storedHash)) {
                     rehash(username, storedHash, credentials.password());
                 }
                 return Decided.afterVerify(result);
             } finally {
-                budgets.settle(admitted, outcome);
+                if (!settled) budgets.settle(admitted, outcome);
             }
         } catch (Store.StoreException e) {
             metrics.storeFailed();
@@ -227,15 +254,14 @@ public final class CheckService {
 
     /**
      * Step 5, after the password verified. deviceKey is the request's proven key, null for
-     * version 1. The first round uses the row read before verifying; the writes are
-     * conditional (on the binding, its key and the verified password's stamp, which a rehash
-     * keeps), so a round that finds the
-     * row changed since reads it again.
+     * version 1. Round 0 uses the row read before verifying (firstRound 1: it is known to have
+     * changed); the writes are conditional (on the binding, its key and the verified password's
+     * stamp, which a rehash keeps), so a round that finds the row changed since reads it again.
      */
-    private CheckResult decideBinding(Optional<Store.User> verifiedRow, String username, String machineId, String deviceKey) {
+    private CheckResult decideBinding(Optional<Store.User> verifiedRow, String username, String machineId, String deviceKey, int firstRound) {
         long verifiedStamp = verifiedRow.map(Store.User::passwordStamp).orElseThrow();
         Optional<Store.User> user = verifiedRow;
-        for (int round = 0; round < BIND_ROUNDS; round++) {
+        for (int round = firstRound; round < BIND_ROUNDS; round++) {
             if (round > 0) {
                 user = store.findUser(username);
                 beforeRound.accept(round);

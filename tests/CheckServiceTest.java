@@ -305,6 +305,29 @@ class CheckServiceTest {
         assertEquals("PROOF_REPLAYED", code(slow.check(aheadProof, ADDR)), "the slow instance still refuses the replay");
     }
 
+    /**
+     * The store work of a decision (contract section 3): before the hash one transaction (the
+     * nonce, the user, the reservation), after it one (the settling and the record of the check).
+     */
+    @Test
+    void aSignedLoginFromTheBoundDeviceTakesTwoTransactionsAndAReplayOne() {
+        var service = service(RULES);
+        assertEquals("OK NEW", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));  // and the sweeps that are due
+        long before = store.connectionsTaken();
+        assertEquals("OK EXISTING", code(service.check(signed("alice", PASSWORD, M1, KEY), ADDR)));
+        assertEquals(2, store.connectionsTaken() - before, "a login from the bound device");
+
+        var captured = signed("alice", PASSWORD, M1, KEY);
+        service.check(captured, ADDR);
+        before = store.connectionsTaken();
+        assertEquals("PROOF_REPLAYED", code(service.check(captured, ADDR)));
+        assertEquals(1, store.connectionsTaken() - before, "a replay: the nonce's transaction, nothing else");
+
+        before = store.connectionsTaken();
+        assertEquals("INVALID_CREDENTIALS", code(service.check(signed("alice", "wrong-Pa55word", M1, KEY), ADDR)));
+        assertEquals(2, store.connectionsTaken() - before, "a wrong password: reserve, then settle");
+    }
+
     @Test
     void replaysTakeNoSlotOfAnyBudgetKey() {
         var service = service(RULES);

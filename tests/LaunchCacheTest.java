@@ -147,7 +147,8 @@ class LaunchCacheTest {
 
     /**
      * On JDK 25 and later the kept launch records what a run loads, assembles an AOT cache from
-     * that aside on the next run, and maps it on the runs after; none of it shows in the output.
+     * that on the next run, and maps it on the runs after; none of it shows in the output, and
+     * nothing is left running once a run has ended.
      */
     @Test
     void onJdk25AKeptLaunchMakesAnAotCacheAsideAndUsesItQuietly() throws Exception {
@@ -156,14 +157,14 @@ class LaunchCacheTest {
         removeJbang();
         var second = hello("");
         assertEquals("one\n", second.stdout(), second.stderr());
-        assertEquals("", second.stderr(), "the assembly runs aside and says nothing");
+        assertEquals("", second.stderr(), "the assembly says nothing");
         Path launches = cache.resolve("launch");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             try (var files = Files.list(launches)) {
                 if (files.anyMatch(f -> f.toString().endsWith(".aot"))) break;
             }
-            assertTrue(System.nanoTime() < deadline, "no AOT cache within 30 s");
+            assertTrue(System.nanoTime() < deadline, "no AOT cache after the second run");
             Thread.sleep(100);
         }
         var third = hello("typed\n", "x");

@@ -29,10 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * over plain kept-alive connections, since the load generator shares the cores with the
  * server; its own CPU per login is shown beside.
  *
- *   ./jbang bench/LoginBench.java [seconds] [connections] [label=JVM-OPTIONS ...] [before=GIT-REVISION]
+ *   ./jbang bench/LoginBench.java [seconds] [connections] [label=JVM-OPTIONS ...] [before=GIT-REVISION] [fresh]
  *   (default 15 s, 8 connections; rows: the shipped options with signed headers, then unsigned;
  *   before=REV adds a signed row against that revision's server, run from a git worktree, its
- *   headers signed in the form it knows: section 12's text, before proofs named their origin)
+ *   headers signed in the form it knows: section 12's text, before proofs named their origin;
+ *   fresh adds two signed rows timed from the server's first answer, with no warm-up: through
+ *   the wrapper's kept launch (an AOT cache with profiles on JDK 25) and through JBang, without)
  */
 class LoginBench {
 
@@ -49,9 +51,9 @@ class LoginBench {
     static final int LIMIT_SECONDS = 2;
 
     /** revision: a git revision whose server.java runs this row (from a worktree), or null for this checkout's. */
-    record Row(String label, String javaOptions, boolean signed, String revision) {
+    record Row(String label, String javaOptions, boolean signed, String revision, boolean fresh) {
         Row(String label, String javaOptions, boolean signed) {
-            this(label, javaOptions, signed, null);
+            this(label, javaOptions, signed, null, false);
         }
     }
 
@@ -67,8 +69,12 @@ class LoginBench {
         rows.add(new Row("shipped, unsigned (v1)", "", false));
         for (int i = 2; i < args.length; i++) {
             String[] labelled = args[i].split("=", 2);
-            if (labelled[0].equals("before")) rows.addFirst(new Row("before " + labelled[1] + ", signed", "", true, labelled[1]));
-            else rows.add(new Row(labelled[0], labelled[1], true));
+            if (labelled[0].equals("before")) rows.addFirst(new Row("before " + labelled[1] + ", signed", "", true, labelled[1], false));
+            else if (labelled[0].equals("fresh")) {
+                // Any --java-options sends the wrapper through JBang, past its kept launch and cache.
+                rows.add(new Row("fresh, kept launch", "", true, null, true));
+                rows.add(new Row("fresh, through JBang", "-XX:+UseSerialGC", true, null, true));
+            } else rows.add(new Row(labelled[0], labelled[1], true));
         }
 
         Path dir = Files.createTempDirectory("seek-login-bench");
@@ -181,7 +187,8 @@ class LoginBench {
             // Not counted: the first half minute or so of a server's life, while the JIT compiles what
             // a login runs (it took up to a sixth of the cores); a long-running server is past it.
             int warmedUp = 0;
-            for (double jitShare = 1; jitShare >= JIT_SETTLED && warmedUp < MAX_WARM_UP_SECONDS; warmedUp += WARM_UP_PART_SECONDS) {
+            for (double jitShare = 1; !row.fresh() && jitShare >= JIT_SETTLED && warmedUp < MAX_WARM_UP_SECONDS;
+                 warmedUp += WARM_UP_PART_SECONDS) {
                 var prepared = prepare(row, check, keys, next, (int) (2 * limit * WARM_UP_PART_SECONDS));
                 long jitBefore = jitCpuNanos(javaPid);
                 load(check, row, keys, connections, WARM_UP_PART_SECONDS, prepared, next, new AtomicLong(), new AtomicLong());
@@ -198,8 +205,10 @@ class LoginBench {
             int limitCount = 0;
             for (int left = seconds; left > 0; left -= SEGMENT_SECONDS) {
                 int part = Math.min(left, SEGMENT_SECONDS);
-                limitSum += hashLimit(LIMIT_SECONDS);
-                limitCount++;
+                if (!row.fresh()) {  // a fresh row is timed from the first answer on; its limit is measured after
+                    limitSum += hashLimit(LIMIT_SECONDS);
+                    limitCount++;
+                }
                 var prepared = prepare(row, check, keys, next, (int) (2 * limit * part) + 2 * connections);
                 long serverCpuBefore = cpuNanos(javaPid);
                 long hashCpuBefore = cpuNanos(javaPid, "seek-hash-");

@@ -119,10 +119,11 @@ class PostgresStoreTest {
             for (int i = 0; i < 40; i++) keys.add(String.format("account:k%02d", i));
             // Forgotten long ago but not empty, so every sweep wants every row; written in reverse
             // order, so the table's order is the opposite of the attempts' sorted order.
-            java.util.function.Function<java.util.Map<String, Store.Counter>, Store.CounterDecision<Void>> keepForgotten = current ->
-                    new Store.CounterDecision<>(null, current.values().stream()
-                            .map(c -> new Store.Counter(c.key(), 1, 1, 0, 0, 0, 0, 1)).toList());
-            for (int i = keys.size() - 1; i >= 0; i--) store.updateCounters(java.util.List.of(keys.get(i)), keepForgotten);
+            java.util.function.Function<java.util.List<String>, Void> keepForgotten = locked -> store.inTransaction(tx -> {
+                tx.writeCounters(tx.lockCounters(locked).values().stream().map(c -> new Store.Counter(c.key(), 1, 1, 0, 0, 0, 0, 1)).toList());
+                return null;
+            });
+            for (int i = keys.size() - 1; i >= 0; i--) keepForgotten.apply(java.util.List.of(keys.get(i)));
 
             var failures = new java.util.concurrent.atomic.AtomicInteger();
             long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
@@ -137,7 +138,7 @@ class PostgresStoreTest {
                                     store.deleteForgottenCounters(System.currentTimeMillis(), 0);
                                 } else {
                                     var pair = java.util.List.of(keys.get(random.nextInt(keys.size())), keys.get(random.nextInt(keys.size())));
-                                    store.updateCounters(pair, keepForgotten);
+                                    keepForgotten.apply(pair);
                                 }
                             } catch (Store.StoreException e) {
                                 failures.incrementAndGet();

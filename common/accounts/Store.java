@@ -260,10 +260,7 @@ public final class Store implements AutoCloseable {
      * that device key (null: a binding without one), or its hash changed.
      */
     public boolean recordCheck(String username, String machineId, String deviceKey, long verifiedStamp, Instant now) {
-        var params = new HashMap<String, Object>(Map.of("username", username, "machine_id", machineId, "now", now.toString(),
-                "verified_stamp", verifiedStamp));
-        if (deviceKey != null) params.put("device_key", deviceKey);
-        return update(deviceKey == null ? "record-check" : "record-device-check", params) == 1;
+        return inTransaction(tx -> tx.recordCheck(username, machineId, deviceKey, verifiedStamp, now));
     }
 
     /**
@@ -294,8 +291,7 @@ public final class Store implements AutoCloseable {
      * the proof was used before.
      */
     public boolean recordNonce(String deviceKey, String nonce, long proofTime, long now, long forgottenBefore) {
-        return update("record-nonce", Map.of("device_key", deviceKey, "nonce", nonce, "proof_time", proofTime, "now", now,
-                "forgotten_before", forgottenBefore)) == 1;
+        return inTransaction(tx -> tx.recordNonce(deviceKey, nonce, proofTime, now, forgottenBefore));
     }
 
     /** Deletes the nonces of proofs whose time (epoch ms) is before this; returns how many. */
@@ -321,23 +317,6 @@ public final class Store implements AutoCloseable {
     /** Deletes the user and with it the binding; false when there is no such user. */
     public boolean deleteUser(String username) {
         return update("delete-user", Map.of("username", username)) == 1;
-    }
-
-    /** What a decision on counters returns: its result, and the counters to store (those it changed). */
-    public record CounterDecision<T>(T result, List<Counter> counters) {}
-
-    /**
-     * Reads the counters of these keys (empty ones where none is stored) under a row lock,
-     * lets decide() work out their new state, and writes that back, all in one transaction:
-     * concurrent calls on the same keys, from any instance, take turns. Keys are locked in
-     * sorted order, so two calls cannot deadlock. Empty counters are deleted, not stored.
-     */
-    public <T> T updateCounters(List<String> keys, java.util.function.Function<Map<String, Counter>, CounterDecision<T>> decide) {
-        return inTransaction(tx -> {
-            CounterDecision<T> decision = decide.apply(tx.lockCounters(keys));
-            tx.writeCounters(decision.counters());
-            return decision.result();
-        });
     }
 
     /**

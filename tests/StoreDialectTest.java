@@ -14,8 +14,8 @@ class StoreDialectTest {
         assertEquals(StoreDialect.SQLITE, StoreDialect.forUrl(StoreDialect.jdbcUrl("x.db")));
         assertEquals(StoreDialect.POSTGRESQL, StoreDialect.forUrl("jdbc:postgresql://db/seek?user=seek"));
         assertEquals(StoreDialect.OTHER, StoreDialect.forUrl("jdbc:h2:mem:x"));
-        assertEquals(" FOR UPDATE", StoreDialect.POSTGRESQL.lockRows());
-        assertEquals("", StoreDialect.SQLITE.lockRows(), "SQLite's write lock is the lock");
+        assertEquals(" FOR UPDATE SKIP LOCKED", StoreDialect.POSTGRESQL.lockFreeRows());
+        assertEquals("", StoreDialect.SQLITE.lockFreeRows(), "SQLite's write lock is the lock");
         assertTrue(StoreDialect.POSTGRESQL.migrationLock().isPresent());
         assertEquals(Optional.empty(), StoreDialect.SQLITE.migrationLock());
     }

@@ -69,12 +69,12 @@ final class Statements {
                 .addStatement("delete-user", "DELETE FROM users WHERE username = :username")
                 // Failure counters: made when first needed, then read under a row lock, decided on
                 // and written back in one transaction, so concurrent attempts on any instance queue.
-                .addStatement("insert-counter-if-absent", """
-                        INSERT INTO failure_counters (""" + COUNTER_COLUMNS + """
-                        ) VALUES (:counter_key, 0, 0, 0, 0, 0, 0, 0)
-                        ON CONFLICT (counter_key) DO NOTHING""")
-                .addStatement("lock-counter", "SELECT " + COUNTER_COLUMNS
-                        + " FROM failure_counters WHERE counter_key = :counter_key" + dialect.lockRows())
+                // Made and locked in one statement: the update that changes nothing takes the row's
+                // lock to the end of the transaction (SQLite's write lock is taken already).
+                .addStatement("lock-counter", "INSERT INTO failure_counters (" + COUNTER_COLUMNS + ")"
+                        + " VALUES (:counter_key, 0, 0, 0, 0, 0, 0, 0)"
+                        + " ON CONFLICT (counter_key) DO UPDATE SET counter_key = excluded.counter_key"
+                        + " RETURNING " + COUNTER_COLUMNS)
                 .addStatement("update-counter", """
                         UPDATE failure_counters SET failures = :failures, last_failure_at = :last_failure_at,
                             in_flight = :in_flight, in_flight_at = :in_flight_at, window_start = :window_start,

@@ -354,9 +354,8 @@ public final class Store implements AutoCloseable {
         public Map<String, Counter> lockCounters(List<String> keys) {
             var current = new java.util.TreeMap<String, Counter>();
             for (String key : new java.util.TreeSet<>(keys)) {
-                tx.createNamedInsert("insert-counter-if-absent").addParam("counter_key", key).execute();
                 current.put(key, tx.createNamedGet("lock-counter").addParam("counter_key", key).execute()
-                        .map(Store::counter).orElse(Counter.empty(key)));
+                        .map(Store::counter).orElseThrow());
             }
             return java.util.Collections.unmodifiableMap(current);
         }

@@ -31,7 +31,7 @@ enum StoreDialect {
             // thread's carrier; with two cores, two such waits stalled every request for seconds.
             // Requests queue for the connection in Hikari instead, where waiting parks.
             "maximumPoolSize", "1"),
-            "", "", null),
+            "", null),
 
     POSTGRESQL(Map.of(
             // A lost database must give an answer within 10 s, never a hang (seconds).
@@ -39,24 +39,20 @@ enum StoreDialect {
             "dataSource.socketTimeout", "10",
             "dataSource.loginTimeout", "5",
             "maximumPoolSize", "10"),
-            // Row locks held to the end of the transaction: counters are read, decided on and written as one.
-            " FOR UPDATE",
             // The sweep takes only the rows no attempt holds: locking in its own order beside
             // attempts that lock theirs sorted could deadlock.
             " FOR UPDATE SKIP LOCKED",
             // One migration at a time, across every instance that starts on the database.
             "SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(7349182)) AS lock"),
 
-    OTHER(Map.of("maximumPoolSize", "10"), " FOR UPDATE", " FOR UPDATE", null);
+    OTHER(Map.of("maximumPoolSize", "10"), " FOR UPDATE", null);
 
     private final Map<String, String> poolProperties;
-    private final String lockRows;
     private final String lockFreeRows;
     private final String migrationLock;
 
-    StoreDialect(Map<String, String> poolProperties, String lockRows, String lockFreeRows, String migrationLock) {
+    StoreDialect(Map<String, String> poolProperties, String lockFreeRows, String migrationLock) {
         this.poolProperties = poolProperties;
-        this.lockRows = lockRows;
         this.lockFreeRows = lockFreeRows;
         this.migrationLock = migrationLock;
     }
@@ -120,11 +116,6 @@ enum StoreDialect {
                 .map(pair -> pair.split("=", 2)[0].toLowerCase(java.util.Locale.ROOT))
                 .filter(name -> !name.isEmpty())
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
-    }
-
-    /** Appended to a SELECT that reads rows to update in the same transaction. */
-    String lockRows() {
-        return lockRows;
     }
 
     /** Appended to a SELECT that locks the rows it can have at once and leaves out those others hold. */

@@ -233,4 +233,62 @@ class FailureBudgetsTest {
         assertEquals(Duration.ZERO, attempt("bob", ELSEWHERE, ADDR, FailureBudgets.Outcome.ABANDONED));
         for (int i = 0; i < 4; i++) assertEquals(Duration.ZERO, fail("bob", "192.0.2.7"), "the abandoned attempt was refunded");
     }
+
+    /**
+     * A settle takes the short way (one delete) only where the long way (lock, work out, write)
+     * would leave nothing: over counters of every shape, on every kind of key, the row left is
+     * the one the rules give.
+     */
+    @Test
+    void aSettleLeavesWhatTheRulesGiveWhateverTheCounterHeld() {
+        var random = new java.util.Random(28);
+        long now = clock.millis();
+        long stale = FailureBudgets.STALE_RESERVATION.toMillis();
+        var kinds = List.of(ELSEWHERE, BOUND_MACHINE, FailureBudgets.Origin.BOUND_DEVICE);
+        for (int round = 0; round < 300; round++) {
+            var origin = kinds.get(random.nextInt(kinds.size()));
+            var reservation = new FailureBudgets.Admitted(FailureBudgets.accountKey("u" + round, origin),
+                    origin == FailureBudgets.Origin.BOUND_DEVICE ? null : FailureBudgets.addressKey("192.0.2." + round % 250));
+            var outcome = FailureBudgets.Outcome.values()[random.nextInt(3)];
+            var stored = new ArrayList<Store.Counter>();
+            for (String key : reservation.keys()) {
+                boolean windowed = FailureBudgets.policyOf(key).windowCap() > 0;
+                int inFlight = random.nextInt(3);
+                int failures = inFlight + random.nextInt(3);
+                long inFlightAt = inFlight == 0 ? 0 : now - List.of(0L, stale, stale + 1, 1_000L).get(random.nextInt(4));
+                int windowFailures = windowed ? Math.min(failures, random.nextInt(3)) : 0;
+                stored.add(new Store.Counter(key, failures, failures > inFlight ? now - 5_000 : 0, inFlight, inFlightAt,
+                        windowFailures > 0 ? now - 60_000 : 0, windowFailures, now + 900_000));
+            }
+            store.inTransaction(tx -> {
+                for (String key : new java.util.TreeSet<>(reservation.keys())) tx.lockCounter(key);
+                tx.writeCounters(stored);
+                return null;
+            });
+
+            store.inTransaction(tx -> {
+                budgets.settle(tx, reservation, outcome);
+                return null;
+            });
+
+            var expected = stored.stream().map(c -> FailureBudgets.withForgetAt(FailureBudgets.settled(FailureBudgets.current(c, now),
+                    FailureBudgets.policyOf(c.key()), outcome, c.key().equals(reservation.accountKey()), now), now)).toList();
+            String what = "round " + round + ": " + stored + " settled as " + outcome;
+            assertEquals(expected.stream().filter(c -> !c.isEmpty()).count(), store.countCounters(), what);
+            for (var c : expected) {
+                assertEquals(c.isEmpty() ? Store.Counter.empty(c.key()) : c, store.inTransaction(tx -> tx.lockCounter(c.key())), what);
+            }
+            store.deleteCounters(reservation.keys());
+        }
+    }
+
+    /** The first attempt on a key makes its counter reserved; refused on another key, it leaves no counter behind. */
+    @Test
+    void aRefusalLeavesNoCounterForTheKeyItFoundFree() {
+        for (int i = 0; i < 20; i++) fail("user" + i, ADDR);  // the address's free failures, each on another account
+        var refused = assertInstanceOf(FailureBudgets.Refused.class, budgets.reserve("newcomer", ELSEWHERE, ADDR));
+        assertEquals("address", refused.keyKind());
+        store.deleteCounters(List.of(FailureBudgets.addressKey(ADDR)));
+        assertEquals(20, store.countCounters(), "the twenty accounts' counters, and none for the newcomer");
+    }
 }

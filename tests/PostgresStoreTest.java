@@ -120,7 +120,8 @@ class PostgresStoreTest {
             // Forgotten long ago but not empty, so every sweep wants every row; written in reverse
             // order, so the table's order is the opposite of the attempts' sorted order.
             java.util.function.Function<java.util.List<String>, Void> keepForgotten = locked -> store.inTransaction(tx -> {
-                tx.writeCounters(tx.lockCounters(locked).values().stream().map(c -> new Store.Counter(c.key(), 1, 1, 0, 0, 0, 0, 1)).toList());
+                tx.writeCounters(new java.util.TreeSet<>(locked).stream().map(tx::lockCounter)
+                        .map(c -> new Store.Counter(c.key(), 1, 1, 0, 0, 0, 0, 1)).toList());
                 return null;
             });
             for (int i = keys.size() - 1; i >= 0; i--) keepForgotten.apply(java.util.List.of(keys.get(i)));

@@ -153,26 +153,34 @@ public final class FailureBudgets {
     public Reservation reserve(Store.Tx tx, String username, Origin origin, String clientAddress) {
         long now = clock.millis();
         var admitted = new Admitted(accountKey(username, origin), origin == Origin.BOUND_DEVICE ? null : addressKey(clientAddress));
-        var keys = admitted.keys();
-        var stored = tx.lockCounters(keys);
-        {
-            var counters = new ArrayList<Store.Counter>();
-            long wait = 0;
-            String waitingOn = null;
-            for (String key : keys) {
-                Store.Counter counter = current(stored.get(key), now);
-                counters.add(counter);
-                long keyWait = waitMillis(counter, policyOf(key), now);
-                if (keyWait > wait) {
-                    wait = keyWait;
-                    waitingOn = key;
-                }
+        // Keys in sorted order, as every transaction takes them, so that two never wait on each other.
+        var fresh = new ArrayList<String>();
+        var held = new ArrayList<Store.Counter>();
+        for (String key : new java.util.TreeSet<>(admitted.keys())) {
+            // The common case, a key with no counter: the insert is the reservation. Once a key
+            // has one (a refusal is likely), the rest are locked without trying.
+            if (held.isEmpty() && tx.insertCounterIfAbsent(withForgetAt(reserved(Store.Counter.empty(key), policyOf(key), now), now))) {
+                fresh.add(key);
+            } else {
+                held.add(current(tx.lockCounter(key), now));
             }
-            // A refusal changes nothing: nothing is written (a counter made empty just now is swept later).
-            if (wait > 0) return new Refused(wholeSeconds(wait), kindOf(waitingOn));
-            tx.writeCounters(counters.stream().map(c -> withForgetAt(reserved(c, policyOf(c.key()), now), now)).toList());
-            return admitted;
         }
+        long wait = 0;
+        String waitingOn = null;
+        for (Store.Counter counter : held) {
+            long keyWait = waitMillis(counter, policyOf(counter.key()), now);
+            if (keyWait > wait) {
+                wait = keyWait;
+                waitingOn = counter.key();
+            }
+        }
+        if (wait > 0) {
+            // A refusal leaves the counters as they were (one made empty just now is swept later).
+            tx.writeCounters(fresh.stream().map(Store.Counter::empty).toList());
+            return new Refused(wholeSeconds(wait), kindOf(waitingOn));
+        }
+        tx.writeCounters(held.stream().map(c -> withForgetAt(reserved(c, policyOf(c.key()), now), now)).toList());
+        return admitted;
     }
 
     /**
@@ -194,14 +202,12 @@ public final class FailureBudgets {
     /** The same, as part of a transaction the caller runs (a check's record after its hash, say); its failure is the caller's. */
     public void settle(Store.Tx tx, Admitted reservation, Outcome outcome) {
         long now = clock.millis();
-        var keys = reservation.keys();
-        var stored = tx.lockCounters(keys);
-        var counters = new ArrayList<Store.Counter>();
-        for (String key : keys) {
-            counters.add(withForgetAt(settled(current(stored.get(key), now), policyOf(key), outcome,
-                    key.equals(reservation.accountKey()), now), now));
+        for (String key : new java.util.TreeSet<>(reservation.keys())) {
+            // The common case, an attempt alone on its key that did not fail: one delete.
+            if (outcome != Outcome.FAILED && tx.deleteLoneReservation(key, now - STALE_RESERVATION.toMillis())) continue;
+            var counter = current(tx.lockCounter(key), now);
+            tx.writeCounters(List.of(withForgetAt(settled(counter, policyOf(key), outcome, key.equals(reservation.accountKey()), now), now)));
         }
-        tx.writeCounters(counters);
     }
 
     /** Clears the user's account counters (every kind), e.g. after an attack; returns how many there were. */

@@ -75,6 +75,17 @@ final class Statements {
                         + " VALUES (:counter_key, 0, 0, 0, 0, 0, 0, 0)"
                         + " ON CONFLICT (counter_key) DO UPDATE SET counter_key = excluded.counter_key"
                         + " RETURNING " + COUNTER_COLUMNS)
+                // A first attempt on a key: its counter made, already reserved, in one statement.
+                .addStatement("insert-counter-if-absent", """
+                        INSERT INTO failure_counters (""" + COUNTER_COLUMNS + """
+                        ) VALUES (:counter_key, :failures, :last_failure_at, :in_flight, :in_flight_at, :window_start,
+                            :window_failures, :forget_at)
+                        ON CONFLICT (counter_key) DO NOTHING""")
+                // The settling of a lone attempt that did not fail: nothing is left to keep.
+                .addStatement("delete-lone-reservation", """
+                        DELETE FROM failure_counters
+                        WHERE counter_key = :counter_key AND in_flight = 1 AND in_flight_at >= :reserved_since
+                          AND failures = 1 AND window_failures <= 1""")
                 .addStatement("update-counter", """
                         UPDATE failure_counters SET failures = :failures, last_failure_at = :last_failure_at,
                             in_flight = :in_flight, in_flight_at = :in_flight_at, window_start = :window_start,

@@ -350,14 +350,27 @@ public final class Store implements AutoCloseable {
             return tx.createNamedUpdate(deviceKey == null ? "record-check" : "record-device-check").params(params).execute() == 1;
         }
 
-        /** The counters of these keys, made when absent and locked to the end of the transaction, in sorted order. */
-        public Map<String, Counter> lockCounters(List<String> keys) {
-            var current = new java.util.TreeMap<String, Counter>();
-            for (String key : new java.util.TreeSet<>(keys)) {
-                current.put(key, tx.createNamedGet("lock-counter").addParam("counter_key", key).execute()
-                        .map(Store::counter).orElseThrow());
-            }
-            return java.util.Collections.unmodifiableMap(current);
+        /**
+         * The counter of this key, made when absent and locked to the end of the transaction.
+         * A transaction that takes several takes them in sorted order.
+         */
+        public Counter lockCounter(String key) {
+            return tx.createNamedGet("lock-counter").addParam("counter_key", key).execute().map(Store::counter).orElseThrow();
+        }
+
+        /** Stores this counter if its key has none yet (it is then locked to the end of the transaction); false when it has one. */
+        public boolean insertCounterIfAbsent(Counter counter) {
+            return tx.createNamedInsert("insert-counter-if-absent").params(counterParams(counter)).execute() == 1;
+        }
+
+        /**
+         * Deletes the counter of this key if all it holds is one attempt's slot, reserved at
+         * reservedSince or later (epoch ms), and that attempt's one failure: what settling that
+         * attempt other than as a failure would leave empty. False when it holds more, or is absent.
+         */
+        public boolean deleteLoneReservation(String key, long reservedSince) {
+            return tx.createNamedDelete("delete-lone-reservation").addParam("counter_key", key)
+                    .addParam("reserved_since", reservedSince).execute() == 1;
         }
 
         /** Writes these counters back; an empty one is deleted. */

@@ -59,7 +59,7 @@ class ServerProcessTest {
     void startsFromEnvironmentSettingsAnswersAndStopsCleanlyOnSigterm() throws Exception {
         Path db = dir.resolve("from-env.db");
         // The flag beats the environment: SEEK_PORT is unusable, --port 0 is used.
-        var env = Map.of("SEEK_DB", db.toString(), "SEEK_PORT", "99999", "SEEK_HOST", "127.0.0.1");
+        var env = Map.of("SEEK_DB", db.toString(), "SEEK_PORT", "99999", "SEEK_HOST", "127.0.0.1", "SEEK_WARM_UP", "300");
         try (var server = startServer(env, "--port", "0")) {
             assertEquals("127.0.0.1", server.base().getHost());
             assertTrue(Files.exists(db), "SEEK_DB names the store");
@@ -73,6 +73,7 @@ class ServerProcessTest {
             assertTrue(server.process().waitFor(20, TimeUnit.SECONDS), "stops within 20 s of SIGTERM");
             String err = server.started().stderrText();
             assertTrue(err.contains("seek-auth stopped"), err);
+            assertTrue(err.matches("(?s).*warmed up: [1-9][0-9]* proof checks in [0-9]+ ms.*"), "SEEK_WARM_UP=300 warms it up: " + err);
             assertFalse(err.contains("Exception"), err);
             assertTrue(err.contains("decision=MISSING_HEADER addr=127.0.0.1"), err);
             assertTrue(err.contains("decision=MISSING_HEADER repeated 2 more times"), "counts held back are logged on the way out: " + err);
@@ -182,6 +183,14 @@ class ServerProcessTest {
                 "", 120);
         assertEquals(2, outOfRange.exitCode(), outOfRange.stderr());
         assertEquals(List.of("server: --admin-port must be between 0 and 65535 (see --help)"), outOfRange.errorLines());
+    }
+
+    @Test
+    void aWarmUpBeyondTenSecondsIsOneLineAndExit2() {
+        var result = Processes.run(Processes.jbang(Map.of(), "server.java", "--db", dir.resolve("w.db").toString(), "--port", "0",
+                "--warm-up", "20000"), "", 120);
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(List.of("server: --warm-up must be between 0 and 10000 milliseconds (see --help)"), result.errorLines());
     }
 
     @Test

@@ -60,6 +60,12 @@ public final class ServerCommand implements Callable<Integer> {
                     "login from another machine (env SEEK_RELEASE_AFTER; default 0: never)"})
     int releaseAfterDays;
 
+    @Option(names = "--warm-up", paramLabel = "MS", defaultValue = "${env:SEEK_WARM_UP:-" + WarmUp.DEFAULT_MILLIS + "}",
+            description = {"before listening, check proofs of its own for MS milliseconds, so",
+                    "that its first logins run compiled code (env SEEK_WARM_UP; default",
+                    "${DEFAULT-VALUE}; 0: none)"})
+    int warmUpMillis;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -77,6 +83,10 @@ public final class ServerCommand implements Callable<Integer> {
         }
         if (releaseAfterDays < 0) {
             System.err.println("server: --release-after must be 0 (never) or a number of days (see --help)");
+            return Cli.USAGE;
+        }
+        if (warmUpMillis < 0 || warmUpMillis > WarmUp.MAX_MILLIS) {
+            System.err.println("server: --warm-up must be between 0 and " + WarmUp.MAX_MILLIS + " milliseconds (see --help)");
             return Cli.USAGE;
         }
         CheckRules rules;
@@ -104,6 +114,12 @@ public final class ServerCommand implements Callable<Integer> {
             }
         }
         Store.exposure(db).ifPresent(warning -> System.err.println("server: warning: " + warning));
+        long began = System.nanoTime();
+        long checked = WarmUp.run(java.time.Duration.ofMillis(warmUpMillis));
+        if (checked > 0) {
+            System.getLogger("seek-auth.server").log(System.Logger.Level.INFO, "warmed up: " + checked + " proof checks in "
+                    + (System.nanoTime() - began) / 1_000_000 + " ms");
+        }
         SeekAuthServer server;
         try {
             server = SeekAuthServer.start(new SeekAuthServer.Settings(db, System.getenv("SEEK_DB_PASSWORD"), host, port, tls,
